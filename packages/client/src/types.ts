@@ -1,0 +1,107 @@
+import type { AxiosInstance } from 'axios';
+
+/**
+ * The public shapes of `@tenure/client`. `@tenure/react` and `apps/web` code against these
+ * types only; the wire format is SPEC §4 (all times are ISO 8601 strings in UTC).
+ */
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** Timeouts the server enforces, learned from the login/refresh response (`policy`). */
+export interface SessionPolicy {
+  inactivityTimeoutSeconds: number;
+  activityCheckIntervalSeconds: number;
+  accessTokenTtlSeconds: number;
+  sessionExpiresInSeconds: number;
+}
+
+export interface CurrentSession {
+  id: string;
+  expiresAt: string;
+}
+
+/** One row of `GET /api/auth/sessions`. */
+export interface DeviceSession {
+  id: string;
+  deviceType: 'desktop' | 'mobile' | 'tablet';
+  deviceName: string | null;
+  browser: string | null;
+  os: string | null;
+  ipAddress: string | null;
+  location: string | null;
+  createdAt: string;
+  lastActive: string;
+  expiresAt: string;
+  isCurrent: boolean;
+}
+
+/** One row of `GET /api/auth/security-events`. */
+export interface SecurityEvent {
+  id: string;
+  type: string;
+  sessionId: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+  detail: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** Why the user is signed out: `expired` covers idle/absolute expiry, revocation and reuse. */
+export type SignedOutReason = 'none' | 'expired' | 'signedOut';
+
+export type AuthState =
+  | { status: 'loading' }
+  | { status: 'signedIn'; user: PublicUser; session: CurrentSession; policy: SessionPolicy }
+  | { status: 'signedOut'; reason: SignedOutReason };
+
+export type SessionEvent =
+  | { type: 'expired'; code: string }
+  | { type: 'refreshed'; accessTokenExpiresAt: string }
+  | { type: 'signedOut' }
+  | { type: 'idleWarning'; secondsLeft: number };
+
+export interface SessionEvents {
+  /** Registers a listener; returns the function that removes it. */
+  subscribe(listener: (event: SessionEvent) => void): () => void;
+}
+
+export interface TenureClientOptions {
+  /** Origin of the Tenure server. @default '' (same origin) */
+  baseURL?: string;
+  /** Refresh this many seconds before the access token expires. @default 30 */
+  refreshLeewaySeconds?: number;
+  /** Start the activity monitor while signed in (browser only). @default true */
+  monitorActivity?: boolean;
+  /** Show the idle warning this many seconds before the idle timeout. @default 60 */
+  idleWarningSeconds?: number;
+  /** Request timeout in milliseconds. @default 15000 */
+  timeoutMs?: number;
+}
+
+export interface TenureClient {
+  /** axios instance for the application's own API calls: adds the token, refreshes on 401. */
+  readonly api: AxiosInstance;
+  readonly sessionEvents: SessionEvents;
+  getState(): AuthState;
+  /** Store-style subscription for `useSyncExternalStore`. */
+  subscribe(onChange: () => void): () => void;
+  /** Silent refresh with the cookie on page load. */
+  restore(): Promise<AuthState>;
+  login(input: { email: string; password: string }): Promise<void>;
+  register(input: { email: string; password: string; name?: string }): Promise<void>;
+  logout(): Promise<void>;
+  /** Keep the session alive now (the idle warning's "Stay signed in"). */
+  extend(): Promise<void>;
+  listSessions(): Promise<DeviceSession[]>;
+  revokeSession(sessionId: string): Promise<void>;
+  revokeAllOtherSessions(): Promise<number>;
+  listSecurityEvents(): Promise<SecurityEvent[]>;
+  /** The user-facing text for any error thrown by the client (SPEC §6 wording). */
+  messageFor(error: unknown): string;
+  /** Remove every listener, timer and channel. */
+  stop(): void;
+}

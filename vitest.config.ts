@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// Each workspace owns its vitest.config.ts; this file only lists them.
+export default defineConfig({
+  test: {
+    projects: ['packages/server', 'packages/client', 'packages/react', 'apps/web'],
+  },
+});
