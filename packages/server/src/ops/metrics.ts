@@ -236,26 +236,22 @@ function createActiveSessionsGauge(
   const timeoutMs = options.activeSessionsTimeoutMs ?? 2000;
   const cacheMs = options.activeSessionsCacheMs ?? 15_000;
   let provider: (() => Promise<number>) | undefined;
-  let cached: { value: number; atMs: number } | undefined;
+  let last: { value: number; atMs: number } | undefined;
   let pending: Promise<number> | undefined;
-
-  const failures = new Counter({
-    name: 'tenure_active_sessions_provider_failures_total',
-    help: 'Scrapes where the active-sessions estimate failed or timed out (the last value was reported).',
-    registers: [registry],
-  });
+  let failureCount = 0;
+  let currentRead: Promise<unknown> = Promise.resolve();
 
   async function read(): Promise<number | undefined> {
     const current = provider;
     if (!current) return undefined;
-    if (cached && now() - cached.atMs < cacheMs) return cached.value;
+    if (last && now() - last.atMs < cacheMs) return last.value;
     if (!pending) {
       // Promise.resolve().then() also turns a synchronous throw into a rejection.
       const call = Promise.resolve()
         .then(current)
         .then((value) => {
           if (!Number.isFinite(value)) throw new Error(`active sessions provider returned ${value}`);
-          cached = { value, atMs: now() };
+          last = { value, atMs: now() };
           return value;
         });
       pending = call;
@@ -273,8 +269,8 @@ function createActiveSessionsGauge(
     try {
       return await Promise.race([pending, timeout]);
     } catch {
-      failures.inc();
-      return cached?.value;
+      failureCount += 1;
+      return last?.value;
     } finally {
       clearTimeout(timer);
     }
@@ -285,15 +281,29 @@ function createActiveSessionsGauge(
     help: 'Active sessions (an estimate from the database, cached between scrapes).',
     registers: [registry],
     async collect() {
-      const value = await read();
+      const reading = read();
+      currentRead = reading;
+      const value = await reading;
       if (value !== undefined) this.set(value);
+    },
+  });
+  // Registered after the gauge, so its collect() waits for this scrape's reading.
+  new Counter({
+    name: 'tenure_active_sessions_provider_failures_total',
+    help: 'Scrapes where the active-sessions estimate failed or timed out (the last value was reported).',
+    registers: [registry],
+    async collect() {
+      await currentRead;
+      this.reset();
+      this.inc(failureCount);
     },
   });
 
   return {
     setProvider: (next) => {
       provider = next;
-      cached = undefined;
+      // Ask the new provider at the next scrape, but keep the value as the fallback.
+      if (last) last = { value: last.value, atMs: Number.NEGATIVE_INFINITY };
     },
   };
 }
