@@ -3,6 +3,9 @@
  * rate-limit counters and cross-instance events. `MemoryStore` serves the embedded default
  * (one process); `RedisStore` is used when `REDIS_URL` is set. Both pass
  * `test/store/store-contract.test.ts`.
+ *
+ * Every asynchronous method rejects with `StoreUnavailableError` (HTTP 503) when the backing
+ * service cannot be reached.
  */
 export interface Store {
   readonly kind: 'memory' | 'redis';
@@ -10,7 +13,8 @@ export interface Store {
   /**
    * Deny every access token of session `sid` until `untilMs` (epoch ms; the latest moment a
    * token of that session can still be unexpired). Resolves once the entry is durable in the
-   * shared store and has been announced to the other instances.
+   * shared store and has been announced to the other instances. Denying again never shortens
+   * an existing entry; a moment already past is a no-op.
    */
   denySession(sid: string, untilMs: number): Promise<void>;
 
@@ -22,21 +26,80 @@ export interface Store {
   isSessionDenied(sid: string): boolean;
 
   /**
-   * Fixed-window counter: adds 1 to `key` and returns the new count and ms left in its window.
+   * Counter: adds 1 to `key` and returns the new count and ms left in its window. The window
+   * starts at the first hit. With `options.max`, `options.onExceed` decides what a hit beyond
+   * `max` does to the window (see {@link HitOptions}).
    */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
-  /** Reads a counter without changing it (0 when absent or expired). */
-  peek(key: string): Promise<{ count: number; resetInMs: number }>;
+  hit(key: string, windowMs: number, options?: HitOptions): Promise<CounterState>;
+  /** Reads a counter without changing it (`{ count: 0, resetInMs: 0 }` when absent or expired). */
+  peek(key: string): Promise<CounterState>;
   reset(key: string): Promise<void>;
 
   /** Set `key` only if absent, for `ttlMs`; true when this call set it (cross-instance once-only). */
   claim(key: string, ttlMs: number): Promise<boolean>;
 
-  /** Cross-instance broadcast. Listeners on every instance (including this one) receive it. */
+  /**
+   * Cross-instance broadcast. Listeners on every instance (including this one) receive it.
+   * Delivery is at most once: an instance that is disconnected at that moment misses it.
+   */
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, listener: (message: string) => void): () => void;
 
-  /** Throws when the backing service is unreachable (for `/readyz`). */
+  /**
+   * Throws `StoreUnavailableError` when the backing service is unreachable or this instance's
+   * denylist copy is not synchronised (for `/readyz`).
+   */
   ping(): Promise<void>;
+  /** Releases connections and timers. The store cannot be used afterwards. */
   close(): Promise<void>;
+}
+
+export interface CounterState {
+  count: number;
+  /** Milliseconds until the window ends and the counter is gone. */
+  resetInMs: number;
+}
+
+export interface HitOptions {
+  /** The limit the caller enforces; only needed for `onExceed`. */
+  max?: number;
+  /**
+   * What a hit beyond `max` does to the window:
+   * - `'keep'`: nothing, a fixed window (the counter resets when the window ends);
+   * - `'restart'`: the window starts again, so a client that keeps hammering stays blocked
+   *   (`continueExceeding` of `@fastify/rate-limit`);
+   * - `'backoff'`: the window becomes `windowMs * 2^(count - max - 1)` from now
+   *   (`exponentialBackoff` of `@fastify/rate-limit`), capped at about 35 years.
+   * @default 'keep'
+   */
+  onExceed?: 'keep' | 'restart' | 'backoff';
+}
+
+/** Anything with pino's `(obj, msg)` methods, e.g. `app.log`. */
+export interface StoreLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** A source of epoch milliseconds; the server's `Clock` fits. */
+export interface StoreClock {
+  now(): number;
+}
+
+export const silentLogger: StoreLogger = { info() {}, warn() {}, error() {} };
+
+/** Upper bound for a backoff window (2^40 ms ≈ 35 years), an integer Redis accepts. */
+export const MAX_WINDOW_MS = 2 ** 40;
+
+/** The window a hit produces under `onExceed`, or `undefined` to keep the current one. */
+export function exceededWindowMs(
+  count: number,
+  windowMs: number,
+  options: HitOptions = {},
+): number | undefined {
+  const { max, onExceed = 'keep' } = options;
+  if (max === undefined || count <= max || onExceed === 'keep') return undefined;
+  if (onExceed === 'restart') return windowMs;
+  return Math.min(windowMs * 2 ** (count - max - 1), MAX_WINDOW_MS);
 }

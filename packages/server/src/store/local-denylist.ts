@@ -1,0 +1,37 @@
+import type { StoreClock } from './store.ts';
+
+/**
+ * This process's copy of the denylist: session id → epoch ms until which its tokens are refused.
+ * Entries are never evicted early (that would let a revoked token pass); they leave only when
+ * they expire, so the size is bounded by the sessions revoked within one access-token lifetime.
+ */
+export class LocalDenylist {
+  private readonly entries = new Map<string, number>();
+
+  constructor(private readonly clock: StoreClock) {}
+
+  /** Keeps the later of the existing and the new expiry: a denial never shrinks. */
+  add(sid: string, untilMs: number): void {
+    if (untilMs <= this.clock.now()) return;
+    const current = this.entries.get(sid);
+    if (current === undefined || current < untilMs) this.entries.set(sid, untilMs);
+  }
+
+  has(sid: string): boolean {
+    const until = this.entries.get(sid);
+    return until !== undefined && until > this.clock.now();
+  }
+
+  /** Drops expired entries; returns how many are left. */
+  sweep(): number {
+    const now = this.clock.now();
+    for (const [sid, until] of this.entries) {
+      if (until <= now) this.entries.delete(sid);
+    }
+    return this.entries.size;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
