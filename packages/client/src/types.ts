@@ -1,4 +1,4 @@
-import type { AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 
 /**
  * The public shapes of `@tenure/client`. `@tenure/react` and `apps/web` code against these
@@ -80,6 +80,11 @@ export interface TenureClientOptions {
   idleWarningSeconds?: number;
   /** Request timeout in milliseconds. @default 15000 */
   timeoutMs?: number;
+  /**
+   * axios adapter for every request the client makes (tests, custom transports such as a
+   * cookie jar in Node). @default axios's own (XHR or fetch in browsers, http in Node)
+   */
+  adapter?: AxiosRequestConfig['adapter'];
 }
 
 export interface TenureClient {

@@ -1,0 +1,112 @@
+import axios, {
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type InternalAxiosRequestConfig,
+  isAxiosError,
+} from 'axios';
+import { SessionExpiredError } from './errors.ts';
+import { errorCodeOf, REFRESHABLE_CODES, SESSION_ENDED_CODES } from './wire.ts';
+
+declare module 'axios' {
+  interface InternalAxiosRequestConfig {
+    /** Set by Tenure on the one retry after a refresh; a second 401 must not refresh again. */
+    tenureRetried?: boolean;
+    /** The access token Tenure attached, to tell whether someone refreshed since it was sent. */
+    tenureToken?: string;
+  }
+}
+
+/** The server's CSRF check requires this non-safelisted header on every /api/auth request. */
+export const CSRF_HEADER = { 'X-Requested-With': 'tenure' } as const;
+
+export interface HttpOptions {
+  baseURL: string;
+  timeoutMs: number;
+  adapter: AxiosRequestConfig['adapter'];
+}
+
+export interface Instances {
+  /** `/api/auth` without interceptors: login, register, refresh, logout, config. */
+  bare: AxiosInstance;
+  /** `/api/auth` with the token and refresh interceptors: me, sessions, security events. */
+  auth: AxiosInstance;
+  /** The application's own API (`baseURL`), with the same interceptors. */
+  api: AxiosInstance;
+}
+
+export function createInstances(options: HttpOptions): Instances {
+  const common: AxiosRequestConfig = {
+    timeout: options.timeoutMs,
+    // Timeouts come back as ETIMEDOUT rather than ECONNABORTED, which aborts also use.
+    transitional: { clarifyTimeoutError: true },
+    ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
+  };
+  const authBase = `${options.baseURL.replace(/\/+$/, '')}/api/auth`;
+  const authConfig: AxiosRequestConfig = {
+    ...common,
+    baseURL: authBase,
+    // The refresh token is an HttpOnly cookie: the browser must send it cross-origin too.
+    withCredentials: true,
+    headers: { ...CSRF_HEADER },
+  };
+  const api = axios.create({ ...common, baseURL: options.baseURL });
+  // Calls to Tenure's own endpoints through `api` pass the CSRF check too; other URLs are left alone.
+  api.interceptors.request.use((config) => {
+    if (isTenureUrl(config)) config.headers.set(CSRF_HEADER);
+    return config;
+  });
+  return { bare: axios.create(authConfig), auth: axios.create(authConfig), api };
+}
+
+function isTenureUrl(config: InternalAxiosRequestConfig): boolean {
+  const url = config.url ?? '';
+  return /^(?:[a-z][a-z\d+.-]*:\/\/[^/]+)?\/api\/auth(?:[/?#]|$)/i.test(url);
+}
+
+export interface AuthHooks {
+  /** The token to send, after waiting for page-load restore and refreshing it if it is about to expire. */
+  tokenForRequest(): Promise<string | undefined>;
+  currentToken(): string | undefined;
+  /** May we try a refresh for this 401? (Not when nobody is signed in.) */
+  canRefresh(): boolean;
+  refresh(): Promise<void>;
+  /** The session is over (revoked, idle, or still refused after a refresh). */
+  sessionEnded(code: string): SessionExpiredError;
+}
+
+/** Adds `Authorization: Bearer`, and on a 401 `token_expired`/`invalid_token` refreshes once and retries once. */
+export function installAuthInterceptors(instance: AxiosInstance, hooks: AuthHooks): () => void {
+  const request = instance.interceptors.request.use(async (config) => {
+    // A request that carries its own Authorization header is not ours to manage.
+    if (config.tenureToken === undefined && config.headers.has('Authorization')) return config;
+    const token = await hooks.tokenForRequest();
+    if (token === undefined) config.headers.delete('Authorization');
+    else config.headers.set('Authorization', `Bearer ${token}`);
+    config.tenureToken = token ?? '';
+    return config;
+  });
+
+  const response = instance.interceptors.response.use(undefined, async (error: unknown) => {
+    if (!isAxiosError(error) || error.response?.status !== 401 || !error.config) throw error;
+    const config = error.config;
+    if (config.tenureToken === undefined) throw error;
+    const code = errorCodeOf(error);
+    // Revoked or ended sessions cannot be refreshed: straight to the expired flow.
+    if (code !== undefined && SESSION_ENDED_CODES.has(code)) throw hooks.sessionEnded(code);
+    // Only these two codes mean "new token please"; any other 401 belongs to the application.
+    if (code === undefined || !REFRESHABLE_CODES.has(code)) throw error;
+    // Refused even with a token fresh from a refresh: do not loop, the session is unusable.
+    if (config.tenureRetried) throw hooks.sessionEnded(code);
+    if (!hooks.canRefresh()) throw new SessionExpiredError(code, { cause: error });
+    // If the token changed since this request left (a concurrent refresh here or in another
+    // tab), the retry uses the new one without refreshing again.
+    if (config.tenureToken === '' || config.tenureToken === hooks.currentToken()) await hooks.refresh();
+    const retry: InternalAxiosRequestConfig = { ...config, tenureRetried: true };
+    return instance.request(retry);
+  });
+
+  return () => {
+    instance.interceptors.request.eject(request);
+    instance.interceptors.response.eject(response);
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * `@tenure/client`: keep people signed in without surprises. One public entry; everything
+ * else in this package is internal.
+ */
+export { createTenureClient } from './create-client.ts';
+export { ApiError, NetworkError, SessionExpiredError, TenureClientError, TimeoutError } from './errors.ts';
+export { messageFor, messages, rateLimitedMessage, toastFor } from './messages.ts';
+export type * from './types.ts';
