@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database, UserRow } from '../db/schema.ts';
+
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Case-insensitive, on the unique index `lower(email)`. */
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+      .executeTakeFirst();
+  }
+
+  findById(userId: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  /** Undefined when the email is taken (unique violation), without a race between check and insert. */
+  async insert(input: {
+    email: string;
+    passwordHash: string;
+    name: string | null;
+  }): Promise<UserRow | undefined> {
+    return this.db
+      .insertInto('users')
+      .values({
+        user_id: randomUUID(),
+        email: input.email,
+        password_hash: input.passwordHash,
+        name: input.name,
+      })
+      .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('user_id', '=', userId)
+      .execute();
+  }
+}

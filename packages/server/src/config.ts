@@ -1,0 +1,193 @@
+import { Cron } from 'croner';
+
+/**
+ * Configuration, parsed once from the environment (SPEC §2) into a frozen object. Nothing else
+ * reads `process.env`. Durations accept fractions so expiry tests can run in seconds.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** `postgres://…`, `file://DIR` (embedded PGlite) or `memory://`. */
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
+  sessionExpiryMs: number;
+  inactivityTimeoutMs: number;
+  activityCheckIntervalMs: number;
+  /** Clamped to the inactivity timeout, so a session past it has no live token. */
+  accessTokenTtlMs: number;
+  maxSessionsPerUser: number;
+  refreshReuseGraceMs: number;
+  /** How often `last_active` may be written per session (≤ 1 min, ≤ ¼ of the idle timeout). */
+  activityWriteIntervalMs: number;
+  /** Revoked rows are deleted this long after revocation. */
+  revokedRetentionMs: number;
+  trustProxy: boolean | string | number;
+  enforceHttps: boolean;
+  cookieSecure: boolean;
+  allowedOrigins: readonly string[];
+  metricsToken: string | undefined;
+  jwtPrivateKey: string | undefined;
+  jwtIssuer: string;
+  jwtAudience: string;
+  ipGeolocationApiKey: string | undefined;
+  cleanupCron: string;
+  logLevel: string;
+  nodeEnv: string;
+  /** Folder of the built web app served on `/`; undefined serves no web app. */
+  webRoot: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid ${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(name, `expected a positive number, got "${raw}"`);
+  }
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function nonNegativeNumber(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigError(name, `expected a number ≥ 0, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** Fastify `trustProxy` syntax: true/false, a hop count, or comma-separated addresses/CIDRs. */
+function trustProxy(env: Env): boolean | string | number {
+  const raw = read(env, 'TRUST_PROXY');
+  if (raw === undefined) return false;
+  const lower = raw.toLowerCase();
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const parts = raw.split(',').map((part) => part.trim());
+  const valid = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/;
+  if (parts.some((part) => !valid.test(part))) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `expected true, false, a hop count or addresses/CIDRs, got "${raw}"`,
+    );
+  }
+  return parts.join(',');
+}
+
+function databaseUrl(env: Env): string {
+  const raw = read(env, 'DATABASE_URL') ?? 'file://./data/db';
+  if (!/^(postgres(ql)?:\/\/|file:\/\/.+|memory:\/\/)/.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'expected postgres://…, file://DIR or memory://');
+  }
+  return raw;
+}
+
+function origins(env: Env, port: number): string[] {
+  const raw = read(env, 'ALLOWED_ORIGINS');
+  if (raw === undefined) return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const list = raw.split(',').map((origin) => origin.trim());
+  for (const origin of list) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" is not an origin`);
+    }
+    if (parsed.origin !== origin) {
+      throw new ConfigError('ALLOWED_ORIGINS', `"${origin}" must be a bare origin like ${parsed.origin}`);
+    }
+  }
+  return list;
+}
+
+function cron(env: Env): string {
+  const raw = read(env, 'CLEANUP_CRON') ?? '0 2 * * *';
+  try {
+    new Cron(raw, { paused: true }).stop();
+  } catch (error) {
+    throw new ConfigError('CLEANUP_CRON', `"${raw}" is not a cron expression (${(error as Error).message})`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const nodeEnv = read(env, 'NODE_ENV') ?? 'development';
+  const inactivityTimeoutMs = positiveNumber(env, 'INACTIVITY_TIMEOUT_MINUTES', 15) * MINUTE;
+  const sessionExpiryMs = positiveNumber(env, 'SESSION_EXPIRY_DAYS', 30) * DAY;
+  const accessTokenTtlMs = Math.min(
+    positiveNumber(env, 'ACCESS_TOKEN_TTL_MINUTES', 5) * MINUTE,
+    inactivityTimeoutMs,
+  );
+  const webRoot = read(env, 'WEB_ROOT');
+
+  return Object.freeze({
+    port,
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl: databaseUrl(env),
+    redisUrl: read(env, 'REDIS_URL'),
+    redisKeyPrefix: read(env, 'REDIS_KEY_PREFIX') ?? 'tenure:',
+    sessionExpiryMs,
+    inactivityTimeoutMs,
+    activityCheckIntervalMs: positiveNumber(env, 'ACTIVITY_CHECK_INTERVAL_MINUTES', 5) * MINUTE,
+    accessTokenTtlMs,
+    maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 20, 1, 10_000),
+    refreshReuseGraceMs: nonNegativeNumber(env, 'REFRESH_REUSE_GRACE_SECONDS', 10) * 1000,
+    activityWriteIntervalMs: Math.min(MINUTE, inactivityTimeoutMs / 4),
+    revokedRetentionMs: positiveNumber(env, 'REVOKED_RETENTION_DAYS', 90) * DAY,
+    trustProxy: trustProxy(env),
+    enforceHttps: boolean(env, 'ENFORCE_HTTPS', nodeEnv === 'production'),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', true),
+    allowedOrigins: Object.freeze(origins(env, port)),
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    jwtPrivateKey: read(env, 'JWT_PRIVATE_KEY'),
+    jwtIssuer: read(env, 'JWT_ISSUER') ?? 'tenure',
+    jwtAudience: read(env, 'JWT_AUDIENCE') ?? 'tenure',
+    ipGeolocationApiKey: read(env, 'IP_GEOLOCATION_API_KEY'),
+    cleanupCron: cron(env),
+    logLevel: read(env, 'LOG_LEVEL') ?? 'info',
+    nodeEnv,
+    webRoot: webRoot === 'none' ? undefined : webRoot,
+  });
+}

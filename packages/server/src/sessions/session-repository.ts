@@ -1,0 +1,220 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, NewSession, SessionRow } from '../db/schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface RevokedSession {
+  session_id: string;
+  user_id: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+const revokedColumns = ['session_id', 'user_id', 'created_at', 'expires_at'] as const;
+
+/** All SQL about sessions. Ownership (`user_id`) is part of every query that takes a user. */
+export class SessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(session: NewSession, db: Db = this.db): Promise<void> {
+    await db.insertInto('user_sessions').values(session).execute();
+  }
+
+  /** The session whose current or previous refresh token has this hash. */
+  findByTokenHash(hash: string): Promise<SessionRow | undefined> {
+    return this.db
+      .selectFrom('user_sessions')
+      .selectAll()
+      .where((eb) => eb.or([eb('refresh_token_hash', '=', hash), eb('previous_token_hash', '=', hash)]))
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The session a retired (older than previous) refresh token belonged to. */
+  async findRetiredTokenSession(hash: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('retired_refresh_tokens')
+      .select('session_id')
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    return row?.session_id;
+  }
+
+  findById(sessionId: string): Promise<SessionRow | undefined> {
+    return this.db
+      .selectFrom('user_sessions')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Compare-and-set on `generation`: exactly one of any number of concurrent refreshes with
+   * the same token wins; the others see no row and fall back to the grace path. The token
+   * that stops being "previous" is retired in the same statement, so its later use is theft.
+   */
+  async rotate(input: {
+    sessionId: string;
+    expectedGeneration: number;
+    newHash: string;
+    now: Date;
+    retireHash: string | null;
+    device?: Partial<Pick<NewSession, 'ip_address' | 'location' | 'user_agent'>>;
+  }): Promise<SessionRow | undefined> {
+    const { sessionId, expectedGeneration, newHash, now, retireHash, device } = input;
+    const result = await sql<SessionRow>`
+      WITH rotated AS (
+        UPDATE user_sessions SET
+          previous_token_hash = refresh_token_hash,
+          refresh_token_hash = ${newHash},
+          rotated_at = ${now},
+          generation = generation + 1,
+          last_active = GREATEST(last_active, ${now}),
+          ip_address = COALESCE(${device?.ip_address ?? null}, ip_address),
+          location = COALESCE(${device?.location ?? null}, location),
+          user_agent = COALESCE(${device?.user_agent ?? null}, user_agent)
+        WHERE session_id = ${sessionId} AND generation = ${expectedGeneration} AND NOT is_revoked
+        RETURNING *
+      ), retired AS (
+        INSERT INTO retired_refresh_tokens (token_hash, session_id, retired_at)
+        SELECT ${retireHash}, session_id, ${now} FROM rotated WHERE ${retireHash}::text IS NOT NULL
+        ON CONFLICT (token_hash) DO NOTHING
+      )
+      SELECT * FROM rotated`.execute(this.db);
+    return result.rows[0];
+  }
+
+  /** Revokes one session if it belongs to `userId` (when given) and is not already revoked. */
+  async revoke(input: {
+    sessionId: string;
+    userId?: string;
+    reason: string;
+    now: Date;
+  }): Promise<RevokedSession | undefined> {
+    let query = this.db
+      .updateTable('user_sessions')
+      .set({ is_revoked: true, revoked_at: input.now, revoked_reason: input.reason })
+      .where('session_id', '=', input.sessionId)
+      .where('is_revoked', '=', false);
+    if (input.userId !== undefined) query = query.where('user_id', '=', input.userId);
+    return query.returning(revokedColumns).executeTakeFirst();
+  }
+
+  revokeAllExcept(input: {
+    userId: string;
+    keepSessionId: string | null;
+    reason: string;
+    now: Date;
+  }): Promise<RevokedSession[]> {
+    let query = this.db
+      .updateTable('user_sessions')
+      .set({ is_revoked: true, revoked_at: input.now, revoked_reason: input.reason })
+      .where('user_id', '=', input.userId)
+      .where('is_revoked', '=', false)
+      .where('expires_at', '>', input.now);
+    if (input.keepSessionId !== null) query = query.where('session_id', '!=', input.keepSessionId);
+    return query.returning(revokedColumns).execute();
+  }
+
+  /** Active sessions (SPEC §3), most recently active first. */
+  findActiveByUser(userId: string, now: Date, idleCutoff: Date): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('user_sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('is_revoked', '=', false)
+      .where('expires_at', '>', now)
+      .where('last_active', '>', idleCutoff)
+      .orderBy('last_active', 'desc')
+      .execute();
+  }
+
+  /** Ids of the user's active sessions beyond the `keep` most recently active. */
+  async findActiveBeyondLimit(userId: string, keep: number, now: Date, idleCutoff: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('user_sessions')
+      .select('session_id')
+      .where('user_id', '=', userId)
+      .where('is_revoked', '=', false)
+      .where('expires_at', '>', now)
+      .where('last_active', '>', idleCutoff)
+      .orderBy('last_active', 'desc')
+      .orderBy('created_at', 'desc')
+      .offset(keep)
+      .limit(10_000)
+      .execute();
+    return rows.map((row) => row.session_id);
+  }
+
+  /** One UPDATE for a whole batch of coalesced activity; never moves `last_active` back. */
+  async touch(batch: ReadonlyArray<{ sessionId: string; lastActive: Date }>): Promise<number> {
+    if (batch.length === 0) return 0;
+    const ids = batch.map((entry) => entry.sessionId);
+    const times = batch.map((entry) => entry.lastActive.toISOString());
+    const result = await sql`
+      UPDATE user_sessions AS s SET last_active = v.last_active
+      FROM (SELECT unnest(${ids}::uuid[]) AS session_id, unnest(${times}::timestamptz[]) AS last_active) AS v
+      WHERE s.session_id = v.session_id AND s.last_active < v.last_active AND NOT s.is_revoked`.execute(
+      this.db,
+    );
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** Marks up to `batchSize` expired or idle sessions revoked ('expired'); returns them. */
+  expireBatch(now: Date, idleCutoff: Date, batchSize: number): Promise<RevokedSession[]> {
+    return this.db
+      .updateTable('user_sessions')
+      .set({ is_revoked: true, revoked_at: now, revoked_reason: 'expired' })
+      .where('session_id', 'in', (eb) =>
+        eb
+          .selectFrom('user_sessions')
+          .select('session_id')
+          .where('is_revoked', '=', false)
+          .where((w) => w.or([w('expires_at', '<=', now), w('last_active', '<=', idleCutoff)]))
+          .limit(batchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning(revokedColumns)
+      .execute();
+  }
+
+  /** Deletes up to `batchSize` sessions revoked before `cutoff`; returns how many. */
+  async deleteRevokedBatch(cutoff: Date, batchSize: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('user_sessions')
+      .where('session_id', 'in', (eb) =>
+        eb
+          .selectFrom('user_sessions')
+          .select('session_id')
+          .where('is_revoked', '=', true)
+          .where('revoked_at', '<', cutoff)
+          .limit(batchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Sessions revoked since `since`: their access tokens may still be unexpired. */
+  findRecentlyRevoked(since: Date): Promise<Array<{ session_id: string }>> {
+    return this.db
+      .selectFrom('user_sessions')
+      .select('session_id')
+      .where('is_revoked', '=', true)
+      .where('revoked_at', '>', since)
+      .execute();
+  }
+
+  /** Sessions not revoked and not past absolute expiry (idle ones included): cheap on the index. */
+  async countUnrevoked(now: Date): Promise<number> {
+    const row = await this.db
+      .selectFrom('user_sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_revoked', '=', false)
+      .where('expires_at', '>', now)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock.ts';
+import { TenureError } from '../errors.ts';
+import type { KeyRing } from './signing-keys.ts';
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  exp: number;
+  jti: string;
+}
+
+export interface AccessTokenOptions {
+  keyRing: KeyRing;
+  clock: Clock;
+  issuer: string;
+  audience: string;
+  /** Verified tokens kept in memory (LRU); each entry lives until its token's `exp`. */
+  cacheSize?: number;
+}
+
+const TYP = 'at+jwt';
+const LEEWAY_SECONDS = 5;
+
+/**
+ * Signs and verifies access tokens: EdDSA only, `typ` at+jwt, our issuer and audience, `exp`
+ * and `sid` required, `kid` used only to pick among our own keys. Verified tokens are cached
+ * until they expire, so the hot path pays for one signature check per token, not per request.
+ */
+export class AccessTokens {
+  private readonly cache: LRUCache<string, AccessClaims>;
+
+  constructor(private readonly options: AccessTokenOptions) {
+    this.cache = new LRUCache({ max: options.cacheSize ?? 100_000 });
+  }
+
+  async sign(input: { userId: string; sessionId: string; expiresAtMs: number }): Promise<string> {
+    const { kid, key } = this.options.keyRing.signingKey();
+    const now = Math.floor(this.options.clock.now() / 1000);
+    return new SignJWT({ sid: input.sessionId })
+      .setProtectedHeader({ alg: 'EdDSA', typ: TYP, kid })
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setSubject(input.userId)
+      .setIssuedAt(now)
+      .setExpirationTime(Math.floor(input.expiresAtMs / 1000))
+      .setJti(randomUUID())
+      .sign(key);
+  }
+
+  /** Throws `token_expired` or `invalid_token`. */
+  async verify(token: string): Promise<AccessClaims> {
+    const nowSeconds = this.options.clock.now() / 1000;
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (cached.exp + LEEWAY_SECONDS > nowSeconds) return cached;
+      this.cache.delete(token);
+      throw new TenureError('token_expired', 'The access token has expired.');
+    }
+    if (token.length > 4096) throw new TenureError('invalid_token', 'The access token is not valid.');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+        algorithms: ['EdDSA'],
+        typ: TYP,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti'],
+        clockTolerance: LEEWAY_SECONDS,
+        currentDate: new Date(this.options.clock.now()),
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new TenureError('token_expired', 'The access token has expired.');
+      }
+      throw new TenureError('invalid_token', 'The access token is not valid.');
+    }
+    const { sub, sid, exp, jti, iat } = payload;
+    // jose accepts an `iat` in the future; a token "issued" later than now was not issued by us.
+    if (typeof iat !== 'number' || iat > nowSeconds + LEEWAY_SECONDS) {
+      throw new TenureError('invalid_token', 'The access token is not valid.');
+    }
+    if (
+      typeof sid !== 'string' ||
+      typeof sub !== 'string' ||
+      typeof exp !== 'number' ||
+      typeof jti !== 'string'
+    ) {
+      throw new TenureError('invalid_token', 'The access token is not valid.');
+    }
+    const claims = { sub, sid, exp, jti };
+    this.cache.set(token, claims, { ttl: Math.max(1, (exp - nowSeconds) * 1000) });
+    return claims;
+  }
+
+  private async keyFor(kid: string | undefined) {
+    const key = await this.options.keyRing.verificationKey(kid);
+    if (!key) throw new TenureError('invalid_token', 'Unknown signing key.');
+    return key;
+  }
+}
