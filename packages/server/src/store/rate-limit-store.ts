@@ -1,8 +1,10 @@
 import type {
+  CreateRateLimitOptions,
   FastifyRateLimitOptions,
   FastifyRateLimitStore,
   FastifyRateLimitStoreCtor,
 } from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
 import type { HitOptions, Store } from './store.ts';
 
 type IncrCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
@@ -74,4 +76,20 @@ export function rateLimitStore(store: Store, prefix = 'rl:'): FastifyRateLimitSt
       super(store, prefix, onExceed(globalParams as LimiterParams));
     }
   };
+}
+
+/**
+ * `app.createRateLimit` with its own key namespace, for limits that are not a route's
+ * (login failures per account, refresh per session). Without a namespace two such limiters
+ * with the same keys would share one counter.
+ *
+ * @example const perAccount = namespacedRateLimit(app, 'login-account', { max: 5, timeWindow: 900_000, keyGenerator })
+ */
+export function namespacedRateLimit(
+  app: FastifyInstance,
+  nameSpace: string,
+  options: CreateRateLimitOptions,
+): ReturnType<FastifyInstance['createRateLimit']> {
+  const withNamespace = { ...options, nameSpace };
+  return app.createRateLimit(withNamespace);
 }

@@ -47,10 +47,10 @@ function baseOptions(tuning: ConnectionTuning): RedisOptions {
 }
 
 /** The connection for commands, with our scripts defined. */
-export function commandConnection(url: string, tuning: ConnectionTuning): Redis {
+export function commandConnection(url: string, tuning: ConnectionTuning, name: string): Redis {
   return new Redis(url, {
     ...baseOptions(tuning),
-    connectionName: 'tenure-store',
+    connectionName: name,
     scripts: {
       tenureDeny: { lua: denyScript, numberOfKeys: 1 },
       tenureHit: { lua: hitScript, numberOfKeys: 1 },
@@ -63,10 +63,10 @@ export function commandConnection(url: string, tuning: ConnectionTuning): Redis 
  * A separate connection in subscriber mode. We subscribe ourselves on every `ready` (no
  * auto-resubscribe) so that a resynchronisation always follows a confirmed subscription.
  */
-export function subscriberConnection(url: string, tuning: ConnectionTuning): Redis {
+export function subscriberConnection(url: string, tuning: ConnectionTuning, name: string): Redis {
   return new Redis(url, {
     ...baseOptions(tuning),
-    connectionName: 'tenure-store-sub',
+    connectionName: `${name}-sub`,
     autoResubscribe: false,
   });
 }

@@ -26,6 +26,11 @@ export interface RedisStoreOptions extends ConnectionTuning {
   logger?: StoreLogger;
   /** Decides when local denylist copies expire (entries carry epoch ms). @default Date.now */
   clock?: StoreClock;
+  /**
+   * Names this instance's connections in `CLIENT LIST` (`<name>` and `<name>-sub`); no spaces.
+   * @default 'tenure-store'
+   */
+  connectionName?: string;
   /** @default 5000 */
   heartbeatIntervalMs?: number;
   /** @default 60_000 */
@@ -67,8 +72,9 @@ export class RedisStore implements Store {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.prefix = options.keyPrefix ?? 'tenure:';
     this.denyKey = `${this.prefix}denylist`;
-    this.commands = commandConnection(options.url, options);
-    this.subscriber = subscriberConnection(options.url, options);
+    const name = options.connectionName ?? 'tenure-store';
+    this.commands = commandConnection(options.url, options, name);
+    this.subscriber = subscriberConnection(options.url, options, name);
     this.mirror = new RedisMirror({
       subscriber: this.subscriber,
       readSnapshot: () => this.readDenylist(),

@@ -8,6 +8,7 @@ export class TcpProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private open = true;
+  private frozen = false;
 
   private constructor(
     private readonly targetHost: string,
@@ -42,6 +43,15 @@ export class TcpProxy {
 
   restore(): void {
     this.open = true;
+    this.frozen = false;
+  }
+
+  /**
+   * A silent partition: connections stay open but every byte is dropped, so neither side
+   * hears of a problem until it times out.
+   */
+  freeze(): void {
+    this.frozen = true;
   }
 
   async close(): Promise<void> {
@@ -64,7 +74,11 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (chunk) => {
+      if (!this.frozen) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (!this.frozen) client.write(chunk);
+    });
   }
 }
