@@ -7,7 +7,13 @@ describe('returnTo after signing in', () => {
   });
 
   it('refuses other origins and protocol-relative URLs (open redirect)', () => {
-    for (const value of ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '']) {
+    for (const value of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '',
+    ]) {
       expect(safeReturnTo(value)).toBe('/');
     }
     expect(safeReturnTo(null)).toBe('/');

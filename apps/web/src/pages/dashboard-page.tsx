@@ -6,7 +6,7 @@ import { useToasts } from '../toasts/toast-context.tsx';
 
 interface MeResponse {
   user: { id: string; email: string; name: string | null };
-  session: { id: string; expiresAt: string };
+  session?: { id: string; expiresAt: string };
 }
 
 /** / — the signed-in home. Loads `/me` through the client's axios instance (token + refresh). */
@@ -24,6 +24,7 @@ export function DashboardPage() {
   }, [me.error, showError]);
 
   if (state.status !== 'signedIn') return null;
+  const expiresAt = me.data?.session?.expiresAt;
   const name = state.user.name ?? state.user.email;
   return (
     <main className="page">
@@ -31,11 +32,10 @@ export function DashboardPage() {
       <p className="page__lead">You are signed in as {state.user.email}.</p>
       <section className="panel" aria-labelledby="session-heading">
         <h2 id="session-heading">This session</h2>
-        {me.data ? (
+        {expiresAt ? (
           <p>
-            Your session ends on{' '}
-            <time dateTime={me.data.session.expiresAt}>{formatExactTime(me.data.session.expiresAt)}</time> at
-            the latest, or sooner after a period of inactivity.
+            Your session ends on <time dateTime={expiresAt}>{formatExactTime(expiresAt)}</time> at the latest,
+            or sooner after a period of inactivity.
           </p>
         ) : (
           <p aria-busy={me.isPending}>{me.isPending ? 'Loading…' : 'Session details are unavailable.'}</p>
