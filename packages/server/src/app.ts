@@ -15,7 +15,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { createGeolocator, type Geolocator } from './devices/index.ts';
+import { ACCEPT_CH, createGeolocator, type Geolocator } from './devices/index.ts';
 import { TenureError, toEnvelope } from './errors.ts';
 import type { Services } from './http/services.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -214,11 +214,15 @@ function trustProxyOption(
 async function registerWebApp(app: FastifyInstance, webRoot: string | undefined) {
   const root = webRoot ? resolve(webRoot) : undefined;
   const hasWeb = root !== undefined && existsSync(resolve(root, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root, wildcard: false, index: 'index.html' });
+  // Pages ask browsers for User-Agent Client Hints, so sign-ins name devices precisely.
+  const setHeaders = (res: { setHeader(name: string, value: string): void }, path: string) => {
+    if (path.endsWith('.html')) res.setHeader('accept-ch', ACCEPT_CH);
+  };
+  if (hasWeb) await app.register(fastifyStatic, { root, wildcard: false, index: 'index.html', setHeaders });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (hasWeb && request.method === 'GET' && !path.startsWith('/api/') && !path.includes('.')) {
-      return reply.type('text/html').sendFile('index.html');
+      return reply.header('accept-ch', ACCEPT_CH).type('text/html').sendFile('index.html');
     }
     return reply
       .status(404)
