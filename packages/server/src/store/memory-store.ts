@@ -116,6 +116,11 @@ export class MemoryStore implements Store {
     this.assertOpen();
   }
 
+  /** How many entries are held, for metrics and to show that sweeping bounds memory. */
+  sizes(): { deniedSessions: number; counters: number; claims: number } {
+    return { deniedSessions: this.denylist.size, counters: this.counters.size, claims: this.claims.size };
+  }
+
   async close(): Promise<void> {
     if (this.sweeper === undefined) return;
     clearInterval(this.sweeper);

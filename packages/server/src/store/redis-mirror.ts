@@ -39,7 +39,7 @@ export class RedisMirror {
   private subscribed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
-  private waiters: Array<() => void> = [];
+  private waiters: Array<(synced: boolean) => void> = [];
   private readonly eventPattern: string;
 
   constructor(private readonly options: MirrorOptions) {
@@ -79,14 +79,14 @@ export class RedisMirror {
     this.denylist.add(sid, untilMs);
   }
 
-  /** Resolves at the first synchronisation, or after `timeoutMs` with false. */
+  /** Resolves true at the first synchronisation; false after `timeoutMs` or on close. */
   waitUntilSynced(timeoutMs: number): Promise<boolean> {
     if (this.synced) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push(() => {
+      this.waiters.push((synced) => {
         clearTimeout(timer);
-        resolve(true);
+        resolve(synced);
       });
     });
   }
@@ -102,7 +102,7 @@ export class RedisMirror {
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.retryTimer);
     this.listeners.clear();
-    for (const wake of this.waiters) wake();
+    for (const wake of this.waiters) wake(false);
     this.waiters = [];
   }
 
@@ -139,7 +139,7 @@ export class RedisMirror {
     for (const [sid, untilMs] of snapshot) this.denylist.add(sid, untilMs);
     this.synced = true;
     this.options.logger.info({ entries: this.denylist.size }, 'store: denylist copy synchronised with Redis');
-    for (const wake of this.waiters) wake();
+    for (const wake of this.waiters) wake(true);
     this.waiters = [];
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../src/errors.ts';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis-store.ts';
-import { adminClient, dropPrefix, randomPrefix, redisAvailable, redisUrl } from './redis-env.ts';
+import { adminClient, dropPrefix, randomPrefix, redisAvailable, redisUrl, sleep } from './redis-env.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 const unavailable = { code: 'unavailable', status: 503 };
@@ -109,6 +109,14 @@ describe.skipIf(!redisAvailable)('RedisStore against real Redis', () => {
     await direct.denySession(sid, Date.now() + 60_000);
     proxy.restore();
     await vi.waitFor(() => expect(other.isSessionDenied(sid)).toBe(true), waitLong);
+  });
+
+  it('a healthy connection stays synchronised through its heartbeats (no flapping)', async () => {
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const other = await openThroughProxy({ heartbeatIntervalMs: 20, logger });
+    await sleep(300);
+    expect(logger.warn).not.toHaveBeenCalled();
+    expect(other.isSessionDenied(randomUUID())).toBe(false);
   });
 
   it('connect gives up with an error naming REDIS_URL when no Redis answers, leaving nothing open', async () => {
