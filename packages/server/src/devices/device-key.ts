@@ -8,8 +8,9 @@ function family(label: string | null): string {
 
 /**
  * Stable key for "has this user used this device before": type + browser family + OS family.
- * Versions are left out so that a browser or OS update is not a new device.
+ * Versions are left out so that a browser or OS update is not a new device. Takes only the three
+ * fields, so a stored `user_sessions` row (device_type, browser, os) gives the same key.
  */
-export function deviceKey(info: DeviceInfo): string {
+export function deviceKey(info: Pick<DeviceInfo, 'deviceType' | 'browser' | 'os'>): string {
   return `${info.deviceType}|${family(info.browser)}|${family(info.os)}`;
 }

@@ -10,24 +10,27 @@ function toInt(ipv4: string): number {
   return ipv4.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
 }
 
-function inRange(value: number, [base, bits]: Range4): boolean {
-  const size = 2 ** (32 - bits);
-  const start = toInt(base);
-  return value >= start && value < start + size;
+/** [start, end) as numbers, computed once: this runs on every sign-in and refresh. */
+function compile(ranges: Range4[]): ReadonlyArray<readonly [number, number]> {
+  return ranges.map(([base, bits]) => [toInt(base), toInt(base) + 2 ** (32 - bits)] as const);
+}
+
+function inAny(value: number, ranges: ReadonlyArray<readonly [number, number]>): boolean {
+  return ranges.some(([start, end]) => value >= start && value < end);
 }
 
 /** Private (RFC 1918), loopback, link-local, CGNAT (RFC 6598). */
-const LOCAL_V4: Range4[] = [
+const LOCAL_V4 = compile([
   ['10.0.0.0', 8],
   ['172.16.0.0', 12],
   ['192.168.0.0', 16],
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
   ['100.64.0.0', 10],
-];
+]);
 
 /** "This network", IETF protocol assignments, documentation, benchmarking, multicast, future use. */
-const RESERVED_V4: Range4[] = [
+const RESERVED_V4 = compile([
   ['0.0.0.0', 8],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
@@ -36,14 +39,14 @@ const RESERVED_V4: Range4[] = [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
-];
+]);
 
 /** Scope of an address already passed through `normalizeIp`. */
 export function ipScope(ip: string): IpScope {
   if (isIPv4(ip)) {
     const value = toInt(ip);
-    if (LOCAL_V4.some((range) => inRange(value, range))) return 'local';
-    return RESERVED_V4.some((range) => inRange(value, range)) ? 'reserved' : 'public';
+    if (inAny(value, LOCAL_V4)) return 'local';
+    return inAny(value, RESERVED_V4) ? 'reserved' : 'public';
   }
   const words = ipv6Words(ip);
   const first = words[0] ?? 0;

