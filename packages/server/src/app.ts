@@ -6,7 +6,12 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type RawServerDefault,
+} from 'fastify';
 import { AuthService } from './auth/auth-service.ts';
 import { RefreshCookie } from './auth/refresh-cookie.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -215,8 +220,8 @@ async function registerWebApp(app: FastifyInstance, webRoot: string | undefined)
   const root = webRoot ? resolve(webRoot) : undefined;
   const hasWeb = root !== undefined && existsSync(resolve(root, 'index.html'));
   // Pages ask browsers for User-Agent Client Hints, so sign-ins name devices precisely.
-  const setHeaders = (res: { setHeader(name: string, value: string): void }, path: string) => {
-    if (path.endsWith('.html')) res.setHeader('accept-ch', ACCEPT_CH);
+  const setHeaders = (reply: FastifyReply, path: string) => {
+    if (path.endsWith('.html')) reply.header('accept-ch', ACCEPT_CH);
   };
   if (hasWeb) await app.register(fastifyStatic, { root, wildcard: false, index: 'index.html', setHeaders });
   app.setNotFoundHandler((request, reply) => {
