@@ -6,6 +6,7 @@ import type { Clock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Geolocator } from '../../src/devices/index.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import { createStore } from '../../src/store/index.ts';
 import { freshDatabaseUrl } from './database.ts';
 
 export const CHROME_MAC =
@@ -39,9 +40,14 @@ export async function buildTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
+  // The store's denylist must run on the same (injected) clock as the sessions it guards.
+  const store = options.clock
+    ? await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, clock: options.clock })
+    : undefined;
   const app = await buildApp({
     config,
     ...(options.clock && { clock: options.clock }),
+    ...(store && { store }),
     logger: options.logger ?? createLogger({ logLevel: config.logLevel }),
     geolocator: options.geolocator ?? nullGeolocator,
   });
