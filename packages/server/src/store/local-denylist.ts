@@ -6,32 +6,38 @@ import type { StoreClock } from './store.ts';
  * they expire, so the size is bounded by the sessions revoked within one access-token lifetime.
  */
 export class LocalDenylist {
-  private readonly entries = new Map<string, number>();
+  private readonly bySid = new Map<string, number>();
 
   constructor(private readonly clock: StoreClock) {}
 
   /** Keeps the later of the existing and the new expiry: a denial never shrinks. */
   add(sid: string, untilMs: number): void {
     if (untilMs <= this.clock.now()) return;
-    const current = this.entries.get(sid);
-    if (current === undefined || current < untilMs) this.entries.set(sid, untilMs);
+    const current = this.bySid.get(sid);
+    if (current === undefined || current < untilMs) this.bySid.set(sid, untilMs);
   }
 
   has(sid: string): boolean {
-    const until = this.entries.get(sid);
+    const until = this.bySid.get(sid);
     return until !== undefined && until > this.clock.now();
   }
 
   /** Drops expired entries; returns how many are left. */
   sweep(): number {
     const now = this.clock.now();
-    for (const [sid, until] of this.entries) {
-      if (until <= now) this.entries.delete(sid);
+    for (const [sid, until] of this.bySid) {
+      if (until <= now) this.bySid.delete(sid);
     }
-    return this.entries.size;
+    return this.bySid.size;
+  }
+
+  /** Live entries as `[sid, untilMs]`. */
+  *entries(): IterableIterator<[string, number]> {
+    const now = this.clock.now();
+    for (const entry of this.bySid) if (entry[1] > now) yield entry;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.bySid.size;
   }
 }

@@ -8,6 +8,8 @@ export interface MirrorOptions {
   subscriber: Redis;
   /** Reads every live denylist entry through the command connection. */
   readSnapshot: () => Promise<Array<[sid: string, untilMs: number]>>;
+  /** Writes entries back to Redis (used when Redis lost them, e.g. restarted without persistence). */
+  writeBack: (entries: Array<[sid: string, untilMs: number]>) => Promise<void>;
   denyChannel: string;
   eventPrefix: string;
   clock: StoreClock;
@@ -27,7 +29,9 @@ const RESYNC_RETRY_MS = 100;
  * snapshot read, and the next loss of the subscriber connection: any message published while
  * we were not subscribed is lost, so each reconnect subscribes first and then re-reads
  * everything. Denials only ever grow until they expire, so merging the snapshot into the copy
- * is always correct, whatever order messages and snapshot arrive in.
+ * is always correct, whatever order messages and snapshot arrive in. Entries we hold that
+ * Redis no longer has (it restarted empty) are written back, so instances started later learn
+ * of them too.
  */
 export class RedisMirror {
   private readonly denylist: LocalDenylist;
@@ -136,11 +140,27 @@ export class RedisMirror {
       return;
     }
     if (epoch !== this.epoch || this.closed || this.synced) return;
+    const inRedis = new Map(snapshot);
     for (const [sid, untilMs] of snapshot) this.denylist.add(sid, untilMs);
+    const lost = [...this.denylist.entries()].filter(([sid, untilMs]) => (inRedis.get(sid) ?? 0) < untilMs);
     this.synced = true;
     this.options.logger.info({ entries: this.denylist.size }, 'store: denylist copy synchronised with Redis');
     for (const wake of this.waiters) wake(true);
     this.waiters = [];
+    if (lost.length > 0) void this.restore(lost);
+  }
+
+  private async restore(lost: Array<[string, number]>): Promise<void> {
+    this.options.logger.warn(
+      { entries: lost.length },
+      'store: Redis lost denylist entries; writing them back',
+    );
+    try {
+      await this.options.writeBack(lost);
+    } catch (error) {
+      // Our own copy is still complete; the next resync tries again.
+      this.options.logger.error({ err: error }, 'store: writing denylist entries back to Redis failed');
+    }
   }
 
   private lose(reason: string): void {

@@ -78,6 +78,9 @@ export class RedisStore implements Store {
     this.mirror = new RedisMirror({
       subscriber: this.subscriber,
       readSnapshot: () => this.readDenylist(),
+      writeBack: async (entries) => {
+        await Promise.all(entries.map(([sid, until]) => this.writeDenial(sid, until)));
+      },
       denyChannel: this.denyKey,
       eventPrefix: `${this.prefix}event:`,
       clock: this.clock,
@@ -171,6 +174,10 @@ export class RedisStore implements Store {
 
   private counterKey(key: string): string {
     return `${this.prefix}count:${key}`;
+  }
+
+  private async writeDenial(sid: string, until: number): Promise<void> {
+    await this.commands.tenureDeny(this.denyKey, sid, String(until), String(this.clock.now()), this.denyKey);
   }
 
   private async readDenylist(): Promise<Array<[string, number]>> {
