@@ -45,7 +45,9 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
   const refresher = createRefresher({
     state,
     sync,
-    call: async () => readSnapshot(await http.bare.post('/refresh')),
+    // An empty JSON body: the refresh token travels in its HttpOnly cookie. (A bodiless POST
+    // gets a form Content-Type from axios in Node, which the server refuses with 415.)
+    call: async () => readSnapshot(await http.bare.post('/refresh', {})),
     accept: (snapshot) => accept(snapshot, { announce: true, publish: true }),
     sessionEnded: endSession,
   });
@@ -177,11 +179,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     async logout() {
       const token = tokens.get()?.value;
       try {
-        await http.bare.post(
-          '/logout',
-          undefined,
-          token ? { headers: { Authorization: `Bearer ${token}` } } : {},
-        );
+        await http.bare.post('/logout', {}, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
       } catch {
         // Offline: still sign out here; the server ends the session at its idle timeout.
       } finally {
@@ -201,7 +199,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
       if (current.status === 'signedIn' && current.session.id === sessionId) signOutHere();
     },
     revokeAllOtherSessions: async () =>
-      (await call(() => http.auth.post<{ revokedCount: number }>('/sessions/revoke-all'))).revokedCount,
+      (await call(() => http.auth.post<{ revokedCount: number }>('/sessions/revoke-all', {}))).revokedCount,
     listSecurityEvents: async () =>
       (await call(() => http.auth.get<{ events: SecurityEvent[] }>('/security-events'))).events,
     messageFor: (error) => messageFor(error),

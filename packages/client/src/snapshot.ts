@@ -16,9 +16,11 @@ export function createSnapshotReader(bare: AxiosInstance, now: () => number) {
   async function policyFrom(body: AuthResponse): Promise<SessionPolicy> {
     if (isPolicy(body.policy)) knownPolicy = body.policy;
     if (knownPolicy === undefined) {
-      const config = await bare.get<{ policy?: unknown }>('/config');
-      if (!isPolicy(config.data.policy)) throw new ApiError('invalid_response', config.status);
-      knownPolicy = config.data.policy;
+      // `GET /api/auth/config` answers the policy object itself (tolerate `{ policy }` too).
+      const config = await bare.get<unknown>('/config');
+      const policy = isRecord(config.data) && 'policy' in config.data ? config.data.policy : config.data;
+      if (!isPolicy(policy)) throw new ApiError('invalid_response', config.status);
+      knownPolicy = policy;
     }
     return knownPolicy;
   }

@@ -97,7 +97,7 @@ export function createFakeServer(policy: SessionPolicy = defaultPolicy) {
         cookie = 'none';
         return { status: 204 };
       case 'GET /api/auth/config':
-        return { status: 200, data: { policy } };
+        return { status: 200, data: policy };
       case 'GET /api/auth/sessions':
         return authorize(headers, () => ({
           status: 200,
