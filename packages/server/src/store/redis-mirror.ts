@@ -135,7 +135,8 @@ export class RedisMirror {
     } catch {
       if (epoch !== this.epoch || this.closed) return;
       // Usually the command connection is still reconnecting; `onCommandReady` may beat this.
-      this.retryTimer = setTimeout(() => void this.resync(this.epoch), RESYNC_RETRY_MS);
+      // Same epoch only: after a reconnect, the new subscription starts its own resync.
+      this.retryTimer = setTimeout(() => void this.resync(epoch), RESYNC_RETRY_MS);
       this.retryTimer.unref();
       return;
     }
