@@ -11,6 +11,8 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'happy-dom',
     setupFiles: ['./test/setup.ts'],
+    // One web build and one server at a time: e2e files each start `npm start`.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

@@ -1,0 +1,121 @@
+// @vitest-environment node
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { logIn, logInHere, newUser, register } from './support/app.ts';
+import { seriousAxeViolations } from './support/axe.ts';
+import { describeInBrowser, launchChromium, userAgents } from './support/browser.ts';
+import { type RunningServer, startServer } from './support/server.ts';
+
+const screenshots = resolve(import.meta.dirname, '../../docs/screenshots');
+
+describeInBrowser('sessions in real Chromium against npm start', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchChromium()]);
+    mkdirSync(screenshots, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('register → dashboard; /settings/security lists this session with device, browser, OS and "Current"', async () => {
+    // Chromium's own User-Agent and client hints: headless Chromium on Linux.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const user = newUser();
+    await register(page, server.baseURL, user);
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('heading', { name: 'Active Sessions' }).waitFor();
+    const cards = page.getByTestId('session-card');
+    await expect.poll(() => cards.count()).toBe(1);
+    const card = cards.first();
+    await expect.poll(() => card.textContent()).toContain('Current');
+    const text = await card.textContent();
+    expect(text).toMatch(/Chrom(e|ium) \d+ on Linux/);
+    expect(text).toContain('127.0.0.1');
+    expect(text).toContain('Just now');
+    expect(await card.locator('[data-device-type="desktop"]').count()).toBe(1);
+    expect(await card.getByRole('button').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Revoke all other sessions' }).isDisabled()).toBe(true);
+
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('revoking a second device (with confirmation) shows it the Session Expired modal, and "Log In Again" returns it to its page', async () => {
+    const user = newUser('Grace Hopper');
+    const desk = await browser.newContext({ userAgent: userAgents.macChrome });
+    const phone = await browser.newContext({
+      userAgent: userAgents.iphoneSafari,
+      viewport: { width: 390, height: 844 },
+    });
+    const deskPage = await desk.newPage();
+    const phonePage = await phone.newPage();
+    await register(deskPage, server.baseURL, user);
+    await logIn(phonePage, server.baseURL, user);
+    await phonePage.getByRole('link', { name: 'Security' }).click();
+    await phonePage.getByRole('heading', { name: 'Active Sessions' }).waitFor();
+
+    await deskPage.goto(`${server.baseURL}/settings/security`);
+    const revokePhone = deskPage.getByRole('button', { name: /^Revoke .*iPhone/ });
+    await revokePhone.waitFor();
+    await deskPage.screenshot({ path: resolve(screenshots, 'sessions-page.png'), fullPage: true });
+    expect(await seriousAxeViolations(deskPage)).toEqual([]);
+
+    await revokePhone.click();
+    const confirm = deskPage.getByRole('dialog', { name: 'Revoke this session?' });
+    expect(await confirm.textContent()).toContain('will be signed out right away');
+    await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await expect.poll(() => deskPage.getByTestId('session-card').count()).toBe(1);
+
+    // The phone's next action (opening its sessions list again) meets the revocation.
+    await phonePage.getByRole('link', { name: 'Dashboard' }).click();
+    await phonePage.getByRole('link', { name: 'Security' }).click();
+    const modal = phonePage.getByRole('dialog', { name: 'Session Expired' });
+    await modal.waitFor({ timeout: 15_000 });
+    expect(await modal.getAttribute('aria-modal')).toBe('true');
+    expect(await modal.textContent()).toContain('inactivity');
+    await phonePage.screenshot({ path: resolve(screenshots, 'session-expired-modal.png') });
+    expect(await seriousAxeViolations(phonePage)).toEqual([]);
+
+    await modal.getByRole('button', { name: 'Log In Again' }).click();
+    await phonePage.getByText('Your session expired. Please log in again.').waitFor();
+    const loginUrl = new URL(phonePage.url());
+    expect(loginUrl.pathname).toBe('/login');
+    expect(loginUrl.searchParams.get('returnTo')).toBe('/settings/security');
+    expect(await seriousAxeViolations(phonePage)).toEqual([]);
+
+    await logInHere(phonePage, user);
+    await phonePage.getByRole('heading', { name: 'Active Sessions' }).waitFor();
+    expect(new URL(phonePage.url()).pathname).toBe('/settings/security');
+
+    await desk.close();
+    await phone.close();
+  });
+
+  it('"Log out" in one tab signs the other tab out too', async () => {
+    const context = await browser.newContext({ userAgent: userAgents.macChrome });
+    const first = await context.newPage();
+    const user = newUser('Katherine Johnson');
+    await register(first, server.baseURL, user);
+    const second = await context.newPage();
+    await second.goto(`${server.baseURL}/settings/security`);
+    await second.getByRole('heading', { name: 'Active Sessions' }).waitFor();
+
+    await first.getByRole('button', { name: 'Log out' }).click();
+
+    await second.getByRole('button', { name: 'Log in', exact: true }).waitFor({ timeout: 10_000 });
+    expect(new URL(second.url()).pathname).toBe('/login');
+    expect(await second.getByRole('dialog').count()).toBe(0);
+    await second.reload();
+    await second.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    await context.close();
+  });
+});
