@@ -59,7 +59,13 @@ export class SessionRepository {
     newHash: string;
     now: Date;
     retireHash: string | null;
-    device?: Partial<Pick<NewSession, 'ip_address' | 'location' | 'user_agent'>>;
+    /** What this refresh request says about the device: later client hints refine it. */
+    device?: Partial<
+      Pick<
+        NewSession,
+        'ip_address' | 'location' | 'user_agent' | 'device_type' | 'device_name' | 'browser' | 'os'
+      >
+    >;
   }): Promise<SessionRow | undefined> {
     const { sessionId, expectedGeneration, newHash, now, retireHash, device } = input;
     const result = await sql<SessionRow>`
@@ -72,7 +78,11 @@ export class SessionRepository {
           last_active = GREATEST(last_active, ${now}),
           ip_address = COALESCE(${device?.ip_address ?? null}, ip_address),
           location = COALESCE(${device?.location ?? null}, location),
-          user_agent = COALESCE(${device?.user_agent ?? null}, user_agent)
+          user_agent = COALESCE(${device?.user_agent ?? null}, user_agent),
+          device_type = COALESCE(${device?.device_type ?? null}, device_type),
+          device_name = COALESCE(${device?.device_name ?? null}, device_name),
+          browser = COALESCE(${device?.browser ?? null}, browser),
+          os = COALESCE(${device?.os ?? null}, os)
         WHERE session_id = ${sessionId} AND generation = ${expectedGeneration} AND NOT is_revoked
         RETURNING *
       ), retired AS (
