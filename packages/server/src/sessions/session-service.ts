@@ -136,6 +136,10 @@ export class SessionService {
             ip_address: context.ipAddress,
             location: context.location,
             user_agent: context.userAgent,
+            device_type: context.device.deviceType,
+            device_name: context.device.deviceName,
+            browser: context.device.browser,
+            os: context.device.os,
           },
         });
         if (rotated) {

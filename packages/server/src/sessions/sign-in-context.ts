@@ -15,7 +15,8 @@ export interface SignInContext {
 export function requestContext(request: FastifyRequest): SignInContext {
   const device = describeDevice(request.headers);
   return {
-    ipAddress: normalizeIp(request.ip),
+    // A malformed X-Forwarded-For through a trusted proxy can leave request.ip unusable.
+    ipAddress: normalizeIp(request.ip) ?? normalizeIp(request.socket.remoteAddress),
     userAgent: device.userAgent || null,
     device,
     location: null,
