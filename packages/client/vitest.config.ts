@@ -7,6 +7,7 @@ export default defineConfig({
     name: 'client',
     root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
+    benchmark: { include: ['bench/**/*.bench.ts'] },
     environment: 'happy-dom',
     testTimeout: 30_000,
     hookTimeout: 60_000,

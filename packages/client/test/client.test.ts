@@ -94,6 +94,21 @@ describe('talking to /api/auth', () => {
     expect(await client.revokeAllOtherSessions()).toBe(2);
   });
 
+  it('learns the timeouts from GET /config, once, when the sign-in response carries no policy', async () => {
+    const policy = {
+      inactivityTimeoutSeconds: 120,
+      activityCheckIntervalSeconds: 30,
+      accessTokenTtlSeconds: 60,
+      sessionExpiresInSeconds: 3600,
+    };
+    const server = createFakeServer(policy, { sendPolicy: false });
+    const { client } = openTab(server);
+    await client.login({ email: 'ada@example.com', password: 'correct horse' });
+    await client.extend();
+    expect(client.getState()).toMatchObject({ status: 'signedIn', policy });
+    expect(server.count('GET', '/api/auth/config')).toBe(1);
+  });
+
   it('register signs in like login', async () => {
     const server = createFakeServer();
     const { client } = openTab(server);

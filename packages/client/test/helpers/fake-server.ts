@@ -29,7 +29,10 @@ export const defaultPolicy: SessionPolicy = {
   sessionExpiresInSeconds: 30 * 86_400,
 };
 
-export function createFakeServer(policy: SessionPolicy = defaultPolicy) {
+export function createFakeServer(
+  policy: SessionPolicy = defaultPolicy,
+  options: { sendPolicy?: boolean } = {},
+) {
   const seen: Seen[] = [];
   /** Requests as they arrive (before any reply), as "METHOD /path". */
   const arrived: string[] = [];
@@ -58,7 +61,7 @@ export function createFakeServer(policy: SessionPolicy = defaultPolicy) {
         accessTokenExpiresAt: new Date(Date.now() + policy.accessTokenTtlSeconds * 1000).toISOString(),
         user: { id: 'u-1', email: 'ada@example.com', name: 'Ada' },
         session: { id: 's-1', expiresAt: sessionExpiresAt },
-        policy,
+        ...(options.sendPolicy === false ? {} : { policy }),
       },
     };
   }
