@@ -16,6 +16,10 @@ const CONNECTION_CODES = new Set([
   '08004',
   '08006',
   '53300', // too_many_connections
+  // object_not_in_prerequisite_state: what connecting answers while the database refuses
+  // connections (ALLOW_CONNECTIONS false during maintenance or a restore); none of our queries
+  // raises it otherwise.
+  '55000',
 ]);
 
 const CONNECTION_MESSAGES = [
