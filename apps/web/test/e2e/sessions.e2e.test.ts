@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { logIn, logInHere, newUser, register } from './support/app.ts';
 import { seriousAxeViolations } from './support/axe.ts';
-import { describeInBrowser, launchChromium, userAgents } from './support/browser.ts';
+import { describeInBrowser, launchChromium, userAgents, watchCspViolations } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
 const screenshots = resolve(import.meta.dirname, '../../docs/screenshots');
@@ -27,6 +27,7 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     // Chromium's own User-Agent and client hints: headless Chromium on Linux.
     const context = await browser.newContext();
     const page = await context.newPage();
+    const cspViolations = watchCspViolations(page);
     const user = newUser();
     await register(page, server.baseURL, user);
     expect(new URL(page.url()).pathname).toBe('/');
@@ -46,6 +47,7 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     expect(await page.getByRole('button', { name: 'Revoke all other sessions' }).isDisabled()).toBe(true);
 
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(cspViolations()).toEqual([]);
     await context.close();
   });
 
@@ -58,6 +60,7 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     });
     const deskPage = await desk.newPage();
     const phonePage = await phone.newPage();
+    const cspViolations = watchCspViolations(phonePage);
     await register(deskPage, server.baseURL, user);
     await logIn(phonePage, server.baseURL, user);
     await phonePage.getByRole('link', { name: 'Security' }).click();
@@ -95,6 +98,7 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     await logInHere(phonePage, user);
     await phonePage.getByRole('heading', { name: 'Active Sessions' }).waitFor();
     expect(new URL(phonePage.url()).pathname).toBe('/settings/security');
+    expect(cspViolations()).toEqual([]);
 
     await desk.close();
     await phone.close();
