@@ -47,7 +47,7 @@ describe('Grafana dashboard', () => {
 
   it('queries only metrics the server exports', async () => {
     const families = await createMetrics().registry.getMetricsAsJSON();
-    const exported = new Map(families.map((family) => [family.name, family.type as string]));
+    const exported = new Map(families.map((family) => [family.name, String(family.type)]));
     const referenced = referencedMetrics(expressions.join('\n'));
     expect(referenced.size).toBeGreaterThan(10);
     expect([...referenced].filter((name) => !exported.has(name))).toEqual([]);
