@@ -123,6 +123,27 @@ describe('proactive refresh', () => {
     expect(tab.of('refreshed')).toHaveLength(1);
   });
 
+  it('when the proactive refresh finds the session over, the request is not sent and expired fires once', async () => {
+    vi.useFakeTimers();
+    const server = createFakeServer();
+    const tab = openTab(server);
+    await tab.client.login({ email: 'ada@example.com', password: 'correct horse' });
+    server.endSession('session_expired');
+    await vi.advanceTimersByTimeAsync(290_000);
+
+    const results = await Promise.allSettled([
+      tab.client.api.get('/api/data'),
+      tab.client.api.get('/api/data'),
+    ]);
+
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof SessionExpiredError)).toBe(
+      true,
+    );
+    expect(server.count('GET', '/api/data')).toBe(0);
+    expect(server.refreshes()).toBe(1);
+    expect(tab.of('expired')).toEqual([{ type: 'expired', code: 'session_expired' }]);
+  });
+
   it('learns the token lifetime from the server instead of assuming five minutes', async () => {
     vi.useFakeTimers();
     const server = createFakeServer({
