@@ -54,7 +54,8 @@ describe('Prometheus alert rules', () => {
       .map((name) => join(testsDir, name));
     expect(files.length).toBeGreaterThan(0);
     run(promtool, ['test', 'rules', ...files]);
-  });
+    // A day of input series per test: a few seconds normally, more on a loaded CI machine.
+  }, 120_000);
 
   it('has a firing and a non-firing unit test for every alert', () => {
     const text = readdirSync(testsDir)
