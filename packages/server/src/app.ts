@@ -13,6 +13,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { AuthService } from './auth/auth-service.ts';
+import { passwordRoutes } from './auth/password-routes.ts';
 import { RefreshCookie } from './auth/refresh-cookie.ts';
 import { authRoutes } from './auth/routes.ts';
 import { UserRepository } from './auth/user-repository.ts';
@@ -24,13 +25,15 @@ import { ACCEPT_CH, createGeolocator, type Geolocator } from './devices/index.ts
 import { TenureError, toEnvelope } from './errors.ts';
 import type { Services } from './http/services.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { wireSessionMetrics } from './ops/active-sessions.ts';
 import { healthRoutes } from './ops/health-routes.ts';
 import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { metricsPlugin } from './ops/metrics-plugin.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { RequestScopedEventRepository, securityPlugin } from './security/index.ts';
+import { LoginThrottle } from './security/login-throttle.ts';
 import { securityEventRoutes } from './security-events/routes.ts';
-import { SecurityEventRepository } from './security-events/security-event-repository.ts';
 import { SecurityEvents } from './security-events/security-events.ts';
 import { ActivityTracker } from './sessions/activity.ts';
 import { sessionRoutes } from './sessions/routes.ts';
@@ -91,7 +94,8 @@ async function createServices(
 ): Promise<Services> {
   const { config } = options;
   const { db } = database;
-  const metrics = options.metrics ?? createMetrics();
+  // On the app's clock, so cleanup timestamps and revocation-to-refusal times follow injected time.
+  const metrics = options.metrics ?? createMetrics({ now: () => clock.now(), activeSessionsCacheMs: 30_000 });
   const geolocator = options.geolocator ?? (await createGeolocator({ apiKey: config.ipGeolocationApiKey }));
   const keyRing = new KeyRing(db, clock, config.accessTokenTtlMs, config.jwtPrivateKey);
   await keyRing.init();
@@ -101,7 +105,8 @@ async function createServices(
 
   const repository = new SessionRepository(db);
   const users = new UserRepository(db);
-  const events = new SecurityEvents(new SecurityEventRepository(db), logger);
+  // Audit rows carry the id of the request that caused them (security/request-context.ts).
+  const events = new SecurityEvents(new RequestScopedEventRepository(db), logger);
   const activity = new ActivityTracker(repository, store, clock, config.activityWriteIntervalMs, (error) =>
     logger.warn({ err: error }, 'could not write session activity'),
   );
@@ -122,7 +127,8 @@ async function createServices(
     metrics,
     refreshSecret,
   });
-  const auth = new AuthService({ users, sessions, events, metrics, clock });
+  const throttle = config.rateLimits ? new LoginThrottle(store) : null;
+  const auth = new AuthService({ users, sessions, events, metrics, clock, throttle });
 
   // A restart must not forget revocations whose access tokens are still unexpired.
   const recentlyRevoked = await repository.findRecentlyRevoked(
@@ -133,7 +139,7 @@ async function createServices(
       store.denySession(row.session_id, clock.now() + config.accessTokenTtlMs + 60_000),
     ),
   );
-  metrics.setActiveSessionsProvider(() => repository.countUnrevoked(new Date(clock.now())));
+  wireSessionMetrics(metrics, db, clock, config);
 
   return {
     config,
@@ -170,6 +176,8 @@ async function createHttpApp(services: Services, logger: Logger): Promise<Fastif
 
   await app.register(errorHandlerPlugin);
   await app.register(cookie);
+  // HTTPS, headers, CORS, and the CSRF checks and limits that routes ask for in their config.
+  await app.register(securityPlugin, { services });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tenure', version: '0.1.0', description: 'Sessions, devices and token refresh.' },
@@ -189,6 +197,7 @@ async function createHttpApp(services: Services, logger: Logger): Promise<Fastif
         reply.header('cache-control', 'no-store');
       });
       await api.register(authRoutes, { services });
+      await api.register(passwordRoutes, { services });
       await api.register(sessionRoutes, { services });
       await api.register(securityEventRoutes, { services });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

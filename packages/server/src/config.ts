@@ -26,6 +26,8 @@ export interface Config {
   trustProxy: boolean | string | number;
   enforceHttps: boolean;
   cookieSecure: boolean;
+  /** Request and sign-in limits (issue 5). Off only for load tests; refused in production. */
+  rateLimits: boolean;
   allowedOrigins: readonly string[];
   metricsToken: string | undefined;
   jwtPrivateKey: string | undefined;
@@ -115,6 +117,14 @@ function trustProxy(env: Env): boolean | string | number {
   return parts.join(',');
 }
 
+function rateLimits(env: Env, nodeEnv: string): boolean {
+  const enabled = boolean(env, 'RATE_LIMITS', true);
+  if (!enabled && nodeEnv === 'production') {
+    throw new ConfigError('RATE_LIMITS', 'rate limits cannot be turned off when NODE_ENV=production');
+  }
+  return enabled;
+}
+
 function databaseUrl(env: Env): string {
   const raw = read(env, 'DATABASE_URL') ?? 'file://./data/db';
   if (!/^(postgres(ql)?:\/\/|file:\/\/.+|memory:\/\/)/.test(raw)) {
@@ -179,6 +189,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     trustProxy: trustProxy(env),
     enforceHttps: boolean(env, 'ENFORCE_HTTPS', nodeEnv === 'production'),
     cookieSecure: boolean(env, 'COOKIE_SECURE', true),
+    rateLimits: rateLimits(env, nodeEnv),
     allowedOrigins: Object.freeze(origins(env, port)),
     metricsToken: read(env, 'METRICS_TOKEN'),
     jwtPrivateKey: read(env, 'JWT_PRIVATE_KEY'),

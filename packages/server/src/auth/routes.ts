@@ -36,7 +36,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/register',
-    { schema: { tags, body: RegisterBody, response: { 201: SignedInResponse, ...errorResponses } } },
+    {
+      schema: { tags, body: RegisterBody, response: { 201: SignedInResponse, ...errorResponses } },
+      config: { csrf: true, limits: ['register-ip'] },
+    },
     async (request, reply) => {
       const { email, password, name } = request.body;
       const signedIn = await auth.register(
@@ -49,7 +52,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/login',
-    { schema: { tags, body: LoginBody, response: { 200: SignedInResponse, ...errorResponses } } },
+    {
+      schema: { tags, body: LoginBody, response: { 200: SignedInResponse, ...errorResponses } },
+      config: { csrf: true, limits: ['login-ip'] },
+    },
     async (request, reply) => {
       const signedIn = await auth.login(request.body, await signInContext(request, geolocator));
       return sendSignedIn(request, reply, signedIn, 200);
@@ -58,7 +64,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/refresh',
-    { schema: { tags, body: RefreshBody, response: { 200: SignedInResponse, ...errorResponses } } },
+    {
+      schema: { tags, body: RefreshBody, response: { 200: SignedInResponse, ...errorResponses } },
+      config: { csrf: true, limits: ['refresh-ip', 'refresh-session'] },
+    },
     async (request, reply) => {
       const token = request.body?.refreshToken ?? refreshCookie.read(request);
       if (!token) throw new TenureError('invalid_refresh_token', 'No refresh token was sent.');
@@ -78,11 +87,16 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/logout',
-    { schema: { tags, body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } } },
+    {
+      schema: { tags, body: RefreshBody, response: { 204: Type.Null(), ...errorResponses } },
+      config: { csrf: true },
+    },
     async (request, reply) => {
       const sessionId = await sessionOfLogout(request, request.body?.refreshToken);
       if (sessionId) await sessions.logout(sessionId, requestContext(request));
       refreshCookie.clear(reply);
+      // Also drops any copy of the cookie the browser holds under other attributes.
+      reply.header('clear-site-data', '"cookies"');
       return reply.status(204).send(null);
     },
   );
