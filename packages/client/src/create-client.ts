@@ -1,3 +1,4 @@
+import { createAccountCalls } from './account.ts';
 import { type ActivityMonitor, startActivityMonitor } from './activity.ts';
 import { type AuthSnapshot, createAuthState } from './auth-state.ts';
 import { SessionExpiredError, toClientError } from './errors.ts';
@@ -8,14 +9,7 @@ import { createRefresher } from './refresh.ts';
 import { createSnapshotReader } from './snapshot.ts';
 import { CHANNEL_NAME, createTabSync, type TabChannel, type TabLocks, type TabMessage } from './tab-sync.ts';
 import { createTokenStore } from './token-store.ts';
-import type {
-  AuthState,
-  DeviceSession,
-  SecurityEvent,
-  SessionEvent,
-  TenureClient,
-  TenureClientOptions,
-} from './types.ts';
+import type { AuthState, SessionEvent, TenureClient, TenureClientOptions } from './types.ts';
 
 /**
  * Creates the browser (or Node) client: an axios instance that keeps the access token fresh,
@@ -148,14 +142,6 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     }
   }
 
-  async function call<T>(request: () => Promise<{ data: T }>): Promise<T> {
-    try {
-      return (await request()).data;
-    } catch (error) {
-      throw toClientError(error);
-    }
-  }
-
   return {
     api: http.api,
     sessionEvents: toSessionEvents(events),
@@ -190,18 +176,11 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
       if (state.get().status !== 'signedIn') throw new SessionExpiredError(state.lastEndCode());
       await refresher.refresh();
     },
-    listSessions: async () =>
-      (await call(() => http.auth.get<{ sessions: DeviceSession[] }>('/sessions'))).sessions,
-    async revokeSession(sessionId) {
-      await call(() => http.auth.delete(`/sessions/${encodeURIComponent(sessionId)}`));
+    ...createAccountCalls(http.auth, (sessionId) => {
       const current = state.get();
       // Revoking this very session signs this browser out (the server cleared the cookie).
       if (current.status === 'signedIn' && current.session.id === sessionId) signOutHere();
-    },
-    revokeAllOtherSessions: async () =>
-      (await call(() => http.auth.post<{ revokedCount: number }>('/sessions/revoke-all', {}))).revokedCount,
-    listSecurityEvents: async () =>
-      (await call(() => http.auth.get<{ events: SecurityEvent[] }>('/security-events'))).events,
+    }),
     messageFor: (error) => messageFor(error),
     stop() {
       stopMonitor();
