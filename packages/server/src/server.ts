@@ -2,6 +2,12 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startCleanupSchedule } from './ops/cleanup-schedule.ts';
+import { shutdown } from './ops/shutdown.ts';
+
+// In-flight requests get this long after SIGTERM/SIGINT; the process is killed (exit 1) if closing
+// the pools after that still hangs. Both stay inside Kubernetes' default 30 s termination grace.
+const REQUEST_GRACE_MS = 10_000;
+const HARD_LIMIT_MS = REQUEST_GRACE_MS + 5_000;
 
 /** The standalone server: parse config, build, listen, and shut down gracefully on signals. */
 async function main() {
@@ -17,13 +23,24 @@ async function main() {
   }
   const app = await buildApp({ config });
   const schedule = startCleanupSchedule(app);
+  // Also on any other app.close(): the scheduler lets go before the pools close. onClose hooks run
+  // last-registered first, so this one runs before buildApp's, which closes the database.
+  app.addHook('onClose', () => schedule.stop());
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error');
-    else app.log.info({ signal }, 'shutting down');
-    schedule.stop();
-    await app.close();
-  });
+  closeWithGrace(
+    {
+      delay: HARD_LIMIT_MS,
+      logger: {
+        error: (message: unknown) => app.log.error({ detail: message }, 'shutdown did not complete'),
+      },
+    },
+    async ({ signal, err }) => {
+      if (err) app.log.error({ err }, 'shutting down after an error');
+      else app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+      await shutdown(app, schedule, { graceMs: REQUEST_GRACE_MS });
+      app.log.info('shutdown complete: requests finished, scheduler stopped, pools closed');
+    },
+  );
 
   await app.listen({ port: config.port, host: config.host });
 }

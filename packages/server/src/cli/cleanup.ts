@@ -1,10 +1,24 @@
+import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.ts';
+import { createLogger } from '../logger.ts';
+import { writeCleanupMetrics } from '../ops/cleanup-textfile.ts';
 import { runCleanup } from '../sessions/cleanup.ts';
 import { runCli } from './run-cli.ts';
 
-// `npm run cleanup`: the scheduled cleanup, once, from the command line.
+// `npm run cleanup [-- --metrics-file PATH]`: the scheduled cleanup, once, from the command line.
+// Same lock, same batches, same structured log line as the server's scheduled run.
+const { values } = parseArgs({ options: { 'metrics-file': { type: 'string' } } });
+
 await runCli(async (database, config) => {
-  const result = await runCleanup(database.db, config, systemClock);
-  if (!result.ran) return 'Cleanup is already running on another instance; nothing done.';
-  return `Cleanup: ${result.expired} expired sessions revoked, ${result.deleted} old revoked sessions deleted in ${result.durationMs} ms.`;
+  const log = createLogger(config);
+  const result = await runCleanup(database.db, config, systemClock, { embedded: database.kind === 'pglite' });
+  if (!result.ran) {
+    log.info('session cleanup skipped: another instance holds the lock');
+    return 'Cleanup is already running on another instance; nothing done.';
+  }
+  const { expired, deleted, batches, durationMs } = result;
+  log.info({ expired, deleted, batches, durationMs }, 'session cleanup done');
+  const metricsFile = values['metrics-file'];
+  if (metricsFile) await writeCleanupMetrics(metricsFile, result, systemClock.now());
+  return `Cleanup: ${expired} expired sessions revoked, ${deleted} old revoked sessions deleted in ${durationMs} ms.`;
 });

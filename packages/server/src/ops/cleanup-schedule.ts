@@ -1,31 +1,101 @@
 import { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
-import { runCleanup } from '../sessions/cleanup.ts';
+import { type CleanupResult, runCleanup } from '../sessions/cleanup.ts';
+
+export interface CleanupSchedule {
+  /** Runs one tick now, as the cron would; resolves with what this instance did (undefined: failed, logged). */
+  trigger(): Promise<CleanupResult | undefined>;
+  /** Stops the cron, interrupts a running cleanup between batches and waits for it to let go. */
+  stop(): Promise<void>;
+}
+
+export interface CleanupScheduleOptions {
+  /**
+   * How long the winner of a tick keeps the advisory lock (at most half the time to the next
+   * tick), so an instance whose clock is a little behind finds it taken instead of running the
+   * same tick again.
+   * @default 60000
+   */
+  tickHoldMs?: number;
+}
 
 /**
  * Runs the expired-session cleanup on CLEANUP_CRON inside the server. Every instance schedules
- * it; the advisory lock in `runCleanup` lets exactly one of them do the work.
+ * it; the advisory lock in `runCleanup` lets exactly one of them do the work of each tick.
  */
-export function startCleanupSchedule(app: FastifyInstance): { stop(): void; trigger(): Promise<void> } {
+export function startCleanupSchedule(
+  app: FastifyInstance,
+  options: CleanupScheduleOptions = {},
+): CleanupSchedule {
   const { config, clock, database, metrics } = app.tenure;
-  const tick = async () => {
+  const stopping = new AbortController();
+  let running: Promise<CleanupResult | undefined> | undefined;
+
+  const job = new Cron(config.cleanupCron, { protect: true }, async () => {
+    await tick();
+  });
+
+  const holdMs = () => {
+    const next = job.msToNext();
+    const limit = options.tickHoldMs ?? 60_000;
+    return next === null ? limit : Math.min(limit, Math.floor(next / 2));
+  };
+
+  async function run(): Promise<CleanupResult | undefined> {
     try {
-      const result = await runCleanup(database.db, config, clock);
-      if (!result.ran) return;
+      const result = await runCleanup(database.db, config, clock, {
+        signal: stopping.signal,
+        embedded: database.kind === 'pglite',
+        holdLockMs: holdMs(),
+      });
+      if (!result.ran) {
+        app.log.debug('session cleanup skipped: another instance holds the lock');
+        return result;
+      }
+      const summary = {
+        expired: result.expired,
+        deleted: result.deleted,
+        batches: result.batches,
+        durationMs: result.durationMs,
+      };
+      if (result.interrupted) {
+        // Revocations made so far are real; the run itself did not finish, so no "last success".
+        metrics.sessionRevoked('expired', result.expired);
+        app.log.warn(summary, 'session cleanup interrupted by shutdown; the next run continues');
+        return result;
+      }
       metrics.cleanupRun({
         revoked: result.expired,
         deleted: result.deleted,
         durationSeconds: result.durationMs / 1000,
       });
-      app.log.info(
-        { expired: result.expired, deleted: result.deleted, durationMs: result.durationMs },
-        'session cleanup done',
-      );
+      app.log.info(summary, 'session cleanup done');
+      return result;
     } catch (error) {
       metrics.cleanupFailed();
       app.log.error({ err: error }, 'session cleanup failed');
+      return undefined;
     }
+  }
+
+  // Single flight: a manual trigger during a scheduled run joins it instead of queueing another.
+  function tick(): Promise<CleanupResult | undefined> {
+    if (stopping.signal.aborted) return Promise.resolve(undefined);
+    if (!running) {
+      const current = run().finally(() => {
+        if (running === current) running = undefined;
+      });
+      running = current;
+    }
+    return running;
+  }
+
+  return {
+    trigger: tick,
+    stop: async () => {
+      job.stop();
+      stopping.abort();
+      await running;
+    },
   };
-  const job = new Cron(config.cleanupCron, { protect: true }, tick);
-  return { stop: () => job.stop(), trigger: tick };
 }

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createSessionSamplers, type SessionLookups } from './session-samplers.ts';
 
 /**
  * Prometheus metrics for one app instance. Each `createMetrics()` owns its own `Registry`
@@ -60,6 +61,19 @@ export interface Metrics {
   devicesPerUser(count: number): void;
   /** Observes the time from a session's revocation to the first request refused because of it. */
   revocationToRefusal(seconds: number): void;
+  /**
+   * A sign-in of `userId`: samples the user's active-session count into `tenure_devices_per_user`
+   * through {@link SessionLookups}, off the request path. The id never becomes a label.
+   */
+  userSignedIn(userId: string): void;
+  /**
+   * A request refused because its session is revoked. The first refusal of each session on this
+   * instance observes now − `revoked_at` into `tenure_revocation_to_refusal_seconds`, off the
+   * request path; later refusals of the same session are not observed again.
+   */
+  revokedSessionRefused(sessionId: string): void;
+  /** The database reads behind `userSignedIn` and `revokedSessionRefused` (wired by `buildApp`). */
+  setSessionLookups(lookups: SessionLookups): void;
   /**
    * Records a successful cleanup: its counters, its duration, and the last-success timestamp.
    * The `revoked` rows are also counted as `tenure_sessions_revoked_total{reason="expired"}`,
@@ -134,18 +148,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: [60, 300, 900, 1800, 3600, 14_400, 28_800, 86_400, 259_200, 604_800, 1_209_600, 2_592_000],
     registers,
   });
+  // Both are partly filled by background reads: a scrape first lets those in flight land.
   const devices = new Histogram({
     name: 'tenure_devices_per_user',
     help: "A user's number of active sessions, sampled at sign-in.",
     buckets: [1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50],
     registers,
+    collect: () => samplers.settled(),
   });
   const toRefusal = new Histogram({
     name: 'tenure_revocation_to_refusal_seconds',
     help: "Time from a session's revocation to the first request refused because of it.",
     buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600, 14_400, 86_400],
     registers,
+    collect: () => samplers.settled(),
   });
+  const samplers = createSessionSamplers({ devicesPerUser: devices, revocationToRefusal: toRefusal }, now);
   const http = new Histogram({
     name: 'tenure_http_request_duration_seconds',
     help: 'HTTP request latency, by method, route pattern and status code.',
@@ -197,6 +215,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     login: (outcome) => logins.inc({ outcome }),
     devicesPerUser: (count) => devices.observe(count),
     revocationToRefusal: (seconds) => toRefusal.observe(Math.max(0, seconds)),
+    userSignedIn: samplers.userSignedIn,
+    revokedSessionRefused: samplers.revokedSessionRefused,
+    setSessionLookups: samplers.setLookups,
     cleanupRun: (run) => {
       cleanupRuns.inc();
       cleanupRevoked.inc(run.revoked);
