@@ -54,6 +54,7 @@ export class SessionService {
   async authenticate(accessToken: string): Promise<Authenticated> {
     const claims = await this.deps.accessTokens.verify(accessToken);
     if (this.deps.store.isSessionDenied(claims.sid)) {
+      this.deps.metrics.revokedSessionRefused(claims.sid);
       throw new TenureError('session_revoked', 'This session has been signed out.');
     }
     this.deps.activity.record(claims.sid);
@@ -89,6 +90,7 @@ export class SessionService {
     this.deps.activity.markWritten(session.session_id);
     this.deps.metrics.sessionCreated(session.device_type as 'desktop' | 'mobile' | 'tablet');
     await this.enforceSessionLimit(userId, now);
+    this.deps.metrics.userSignedIn(userId);
     return this.issue(session, refreshToken);
   }
 
