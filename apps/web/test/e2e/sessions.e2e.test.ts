@@ -3,11 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { logIn, logInHere, newUser, register } from './support/app.ts';
+import { countRefreshes, logIn, logInHere, newUser, register } from './support/app.ts';
 import { seriousAxeViolations } from './support/axe.ts';
 import { describeInBrowser, launchChromium, userAgents, watchCspViolations } from './support/browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
+const ACCESS_TOKEN_TTL_MS = 6_000;
 const screenshots = resolve(import.meta.dirname, '../../docs/screenshots');
 
 describeInBrowser('sessions in real Chromium against npm start', () => {
@@ -15,7 +16,11 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchChromium()]);
+    // Six-second access tokens, so the two-tab test can let them expire.
+    [server, browser] = await Promise.all([
+      startServer({ ACCESS_TOKEN_TTL_MINUTES: String(ACCESS_TOKEN_TTL_MS / 60_000) }),
+      launchChromium(),
+    ]);
     mkdirSync(screenshots, { recursive: true });
   });
   afterAll(async () => {
@@ -120,6 +125,35 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     expect(await second.getByRole('dialog').count()).toBe(0);
     await second.reload();
     await second.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    await context.close();
+  });
+
+  it('two tabs with an expired access token acting at the same moment cause exactly one refresh and stay signed in', async () => {
+    const context = await browser.newContext();
+    const refreshes = countRefreshes(context);
+    const first = await context.newPage();
+    await register(first, server.baseURL, newUser());
+    const second = await context.newPage();
+    await second.goto(`${server.baseURL}/settings/security`);
+    await second.getByRole('heading', { name: 'Active Sessions' }).waitFor();
+    await second.getByTestId('session-card').first().waitFor();
+
+    // Let both tabs' in-memory access tokens run out (the server's TTL is 6 seconds here).
+    await new Promise((done) => setTimeout(done, ACCESS_TOKEN_TTL_MS + 1_500));
+    const before = refreshes();
+
+    await Promise.all([
+      first.getByRole('link', { name: 'Security' }).click(),
+      second.getByRole('link', { name: 'Dashboard' }).click(),
+    ]);
+    await first.getByTestId('session-card').first().waitFor();
+    await second.getByText('Your session ends on').waitFor();
+
+    expect(refreshes() - before).toBe(1);
+    for (const page of [first, second]) {
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Log out' }).count()).toBe(1);
+    }
     await context.close();
   });
 });

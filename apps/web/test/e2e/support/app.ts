@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 export interface TestUser {
   name: string;
@@ -31,4 +31,13 @@ export async function logIn(page: Page, baseURL: string, user: TestUser): Promis
   await page.goto(`${baseURL}/login`);
   await logInHere(page, user);
   await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/** Counts refresh calls leaving this browser context (every one of them reaches the server). */
+export function countRefreshes(context: BrowserContext): () => number {
+  let count = 0;
+  context.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/auth/refresh') count += 1;
+  });
+  return () => count;
 }
