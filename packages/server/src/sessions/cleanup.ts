@@ -79,7 +79,9 @@ async function underLock(
   try {
     const done = await runBatches(new SessionRepository(db), config, clock, options);
     const durationMs = clock.now() - started;
-    await holdFor((options.holdLockMs ?? 0) - (performance.now() - startedReal), options.signal);
+    if (!options.embedded) {
+      await holdFor((options.holdLockMs ?? 0) - (performance.now() - startedReal), options.signal);
+    }
     return { ...done, durationMs, ran: true };
   } finally {
     await sql`SELECT pg_advisory_unlock(${CLEANUP_LOCK_KEY})`.execute(db);
