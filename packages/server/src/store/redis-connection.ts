@@ -82,15 +82,18 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Quit politely when connected, otherwise just drop the socket and stop reconnecting. */
-export async function shutdown(connection: Redis): Promise<void> {
+/** Quit politely when connected (for at most `graceMs`), then drop the socket and stop reconnecting. */
+export async function shutdown(connection: Redis, graceMs = 500): Promise<void> {
   if (connection.status === 'ready') {
-    try {
-      await connection.quit();
-      return;
-    } catch {
-      // fall through: the connection went away while quitting
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    // A QUIT sent into a dying socket may never be answered.
+    await Promise.race([connection.quit().then(noop, noop), grace]);
+    clearTimeout(timer);
   }
   connection.disconnect(false);
 }
+
+function noop(): void {}

@@ -41,7 +41,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
 }
 
 async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;
@@ -72,7 +72,10 @@ describe.skipIf(!haveRedisServer)('RedisStore across a Redis restart that loses 
       () => expect(() => b.isSessionDenied(revoked)).toThrow(StoreUnavailableError),
       failWaiting,
     );
-    expect(() => a.isSessionDenied(revoked)).toThrow(StoreUnavailableError);
+    await vi.waitFor(
+      () => expect(() => a.isSessionDenied(revoked)).toThrow(StoreUnavailableError),
+      failWaiting,
+    );
     await expect(a.hit('login:ip', 1000)).rejects.toMatchObject({ code: 'unavailable' });
 
     server = await startRedis(port); // empty: no persistence
