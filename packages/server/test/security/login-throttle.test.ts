@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { LoginThrottle } from '../../src/security/login-throttle.ts';
+import { type FailureOutcome, LoginThrottle } from '../../src/security/login-throttle.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 
 // The per-account failure policy on an injected clock: 5 failures in 15 minutes, then holds
@@ -16,7 +16,7 @@ beforeEach(() => {
 });
 
 async function fail(times: number) {
-  let last;
+  let last: FailureOutcome | undefined;
   for (let i = 0; i < times; i++) {
     const gate = await throttle.check(account);
     expect(gate.allowed, `attempt ${i + 1} should be allowed`).toBe(true);
