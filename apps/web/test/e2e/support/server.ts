@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freshDatabase } from './database.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../../../..');
 
@@ -25,10 +27,11 @@ function freePort(): Promise<number> {
 /**
  * Runs what `npm start` runs (scripts/start.mjs: builds the web app when stale, then serves it
  * with the API) on a free port. Durations are fractions of minutes so expiry takes seconds.
- * The database is `DATABASE_URL` when set (CI: real PostgreSQL), else a throwaway embedded one.
+ * With DATABASE_URL / REDIS_URL set (CI) it runs on a fresh PostgreSQL database and its own Redis
+ * key prefix; otherwise on a throwaway embedded database and the in-process store.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  const [port, database] = await Promise.all([freePort(), freshDatabase()]);
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.mjs'], {
     cwd: repoRoot,
@@ -36,7 +39,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: process.env.DATABASE_URL ?? 'memory://',
+      DATABASE_URL: database.url,
+      REDIS_KEY_PREFIX: `tenure-e2e-${randomBytes(4).toString('hex')}:`,
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -53,7 +57,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 
   const deadline = Date.now() + 170_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) {
+      await database.drop();
+      throw new Error(`npm start exited with ${child.exitCode}:\n${log}`);
+    }
     try {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (response.ok) break;
@@ -62,6 +69,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      await database.drop();
       throw new Error(`server did not become ready:\n${log}`);
     }
     await new Promise((done) => setTimeout(done, 250));
@@ -73,6 +81,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
+      await database.drop();
     },
   };
 }
