@@ -75,7 +75,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   try {
     await migrateToLatest(database.db);
     store =
-      options.store ?? (await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }));
+      options.store ??
+      (await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger, clock }));
     const services = await createServices(options, clock, logger, database, store);
     return await createHttpApp(services, logger);
   } catch (error) {
