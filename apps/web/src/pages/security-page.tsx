@@ -10,6 +10,10 @@ export function SecurityPage() {
         <SessionManagement />
       </div>
       <SecurityEvents />
+      {/* DB-IP's CC BY 4.0 licence asks pages that show its locations to credit it. */}
+      <p className="attribution">
+        <a href="https://db-ip.com">IP Geolocation by DB-IP</a>
+      </p>
     </main>
   );
 }
