@@ -42,6 +42,8 @@ export function startCleanupSchedule(
   };
 
   async function run(): Promise<CleanupResult | undefined> {
+    // Same-tick runs on several instances share this second: it ties their log lines together.
+    const startedAt = new Date(clock.now()).toISOString();
     try {
       const result = await runCleanup(database.db, config, clock, {
         signal: stopping.signal,
@@ -49,10 +51,11 @@ export function startCleanupSchedule(
         holdLockMs: holdMs(),
       });
       if (!result.ran) {
-        app.log.debug('session cleanup skipped: another instance holds the lock');
+        app.log.debug({ startedAt }, 'session cleanup skipped: another instance holds the lock');
         return result;
       }
       const summary = {
+        startedAt,
         expired: result.expired,
         deleted: result.deleted,
         batches: result.batches,
