@@ -95,6 +95,11 @@ export class AccessTokens {
     return claims;
   }
 
+  /** Entries in the verified-token cache and its bound (for memory checks and metrics). */
+  cacheStats(): { size: number; max: number } {
+    return { size: this.cache.size, max: this.cache.max };
+  }
+
   private async keyFor(kid: string | undefined) {
     const key = await this.options.keyRing.verificationKey(kid);
     if (!key) throw new TenureError('invalid_token', 'Unknown signing key.');
