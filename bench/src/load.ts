@@ -1,0 +1,94 @@
+import autocannon from 'autocannon';
+import { percentile } from './stats.ts';
+
+export interface LoadResult {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Responses that were not 2xx, and connection errors/timeouts. */
+  failures: number;
+  /** Count by status code of the responses that were not 2xx. */
+  failedStatuses?: Record<string, number>;
+}
+
+export interface LoadOptions {
+  url: string;
+  path: string;
+  method?: 'GET' | 'POST' | 'DELETE';
+  seconds: number;
+  connections: number;
+  headers?: Record<string, string>;
+  /** Rotated over requests as `Authorization: Bearer …` (each request the next token). */
+  tokens?: string[];
+  /** Rotated over requests as the JSON body. */
+  bodies?: string[];
+  /** Ends the run early (e.g. when the cleanup it runs beside is done). */
+  until?: Promise<unknown>;
+}
+
+/**
+ * autocannon, programmatically. A case that rotates tokens or bodies makes autocannon build
+ * every request anew; the baseline is given the same rotation so that the load generator's
+ * own cost is the same on both sides of a ratio.
+ */
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { tokens, bodies } = options;
+  let next = 0;
+  const latencies: number[] = [];
+  const failedStatuses: Record<string, number> = {};
+  const rotate = tokens !== undefined || bodies !== undefined;
+  const headers = { 'user-agent': BROWSER_UA, ...options.headers };
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.seconds,
+        pipelining: 1,
+        requests: [
+          {
+            method: options.method ?? 'GET',
+            path: options.path,
+            headers,
+            ...(rotate && {
+              setupRequest: (request) => {
+                const i = next++;
+                const token = tokens?.[i % tokens.length];
+                const body = bodies?.[i % bodies.length];
+                return {
+                  ...request,
+                  headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+                  ...(body !== undefined && { body }),
+                };
+              },
+            }),
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const seconds = Math.max(result.duration, 0.001);
+        const sorted = Float64Array.from(latencies).sort();
+        resolve({
+          rps: result.requests.total / seconds,
+          p50Ms: percentile(sorted, 0.5),
+          p99Ms: percentile(sorted, 0.99),
+          requests: result.requests.total,
+          failures: result.non2xx + result.errors + result.timeouts,
+          ...(Object.keys(failedStatuses).length > 0 && { failedStatuses }),
+        });
+      },
+    );
+    // autocannon's own histogram keeps whole milliseconds; sub-millisecond cases need the
+    // fractional response times it reports per response.
+    instance.on('response', (_client, status: number, _bytes, responseTime: number) => {
+      latencies.push(responseTime);
+      if (status < 200 || status > 299) failedStatuses[status] = (failedStatuses[status] ?? 0) + 1;
+    });
+    options.until?.finally(() => instance.stop());
+  });
+}
+
+export const BROWSER_UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';

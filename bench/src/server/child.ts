@@ -1,0 +1,110 @@
+/**
+ * One Tenure server instance under test, in a process of its own so that the load generator
+ * and the server do not share an event loop. The real `buildApp`, plus the bench routes, plus
+ * IPC commands for what must happen next to the database (seeding, cleanup, probes).
+ */
+import type { AddressInfo } from 'node:net';
+import type { CommandName, Commands, Ready, Request, Response } from '../protocol.ts';
+import { startActivityProbe, stopActivityProbe } from './activity-probe.ts';
+import { registerBenchRoutes } from './bench-routes.ts';
+import { type BetterAuthPeer, setupBetterAuth } from './better-auth-peer.ts';
+import { Fixtures } from './fixtures.ts';
+import { buildApp, loadConfig, runCleanup } from './server-paths.ts';
+import { TokenMemoryProbe } from './token-memory.ts';
+
+const env = process.env;
+const config = loadConfig({
+  DATABASE_URL: env.DATABASE_URL,
+  REDIS_URL: env.REDIS_URL,
+  REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX,
+  // Request logs off (warn and above only): a log line per request would measure pino, not us.
+  LOG_LEVEL: 'warn',
+  WEB_ROOT: 'none',
+  COOKIE_SECURE: 'false',
+});
+const app = await buildApp({ config });
+const betterAuthDatabase = env.BENCH_BETTER_AUTH_DATABASE ?? 'none';
+const peer: BetterAuthPeer | undefined =
+  betterAuthDatabase === 'none' ? undefined : await setupBetterAuth(betterAuthDatabase);
+registerBenchRoutes(app, peer);
+await app.listen({ port: 0, host: '127.0.0.1' });
+
+const fixtures = new Fixtures(app);
+const tokenMemory = new TokenMemoryProbe(app);
+const db = app.tenure.database.db;
+let probeStartedAt = 0;
+
+type Handlers = { [K in CommandName]: (args: Commands[K]['args']) => Promise<Commands[K]['result']> };
+
+const handlers: Handlers = {
+  createSessions: ({ count }) => fixtures.createSessions(count),
+  seedSessionsList: async ({ users }) => {
+    const started = performance.now();
+    const rows = await fixtures.seedSessionsList(users);
+    return { rows, seconds: (performance.now() - started) / 1000 };
+  },
+  sessionsListTokens: ({ count, users }) => fixtures.sessionsListTokens(count, users),
+  createLoginUsers: ({ count, password }) => fixtures.createLoginUsers(count, password),
+  seedExpired: async ({ count, users }) => {
+    const started = performance.now();
+    await fixtures.seedExpired(count, users);
+    return { seconds: (performance.now() - started) / 1000 };
+  },
+  runCleanup: async () => {
+    const started = performance.now();
+    const result = await runCleanup(db, config, app.tenure.clock);
+    return {
+      expired: result.expired,
+      deleted: result.deleted,
+      seconds: (performance.now() - started) / 1000,
+    };
+  },
+  startActivityProbe: async () => {
+    await startActivityProbe(db);
+    probeStartedAt = performance.now();
+    return null;
+  },
+  stopActivityProbe: ({ sessionIds }) =>
+    stopActivityProbe(db, sessionIds, (performance.now() - probeStartedAt) / 1000),
+  signingKey: () => tokenMemory.signingKey(),
+  tokenMemoryStart: async ({ total }) => {
+    tokenMemory.start(total);
+    return null;
+  },
+  tokenMemoryBatch: ({ tokens }) => tokenMemory.batch(tokens),
+  tokenMemoryEnd: async () => tokenMemory.end(),
+  rss: async () => ({ rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024) }),
+  betterAuthCookie: async () => peer?.cookie ?? null,
+  close: async () => {
+    await app.close();
+    await peer?.close();
+    return null;
+  },
+};
+
+async function dispatch<K extends CommandName>(request: Request<K>): Promise<Commands[K]['result']> {
+  const handler = handlers[request.command] as (args: Commands[K]['args']) => Promise<Commands[K]['result']>;
+  return handler(request.args);
+}
+
+process.on('message', (message: Request) => {
+  dispatch(message).then(
+    (result) => reply({ id: message.id, ok: true, result }, message.command === 'close'),
+    (error: unknown) =>
+      reply({
+        id: message.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+  );
+});
+
+function reply(response: Response, exit = false) {
+  process.send?.(response, () => {
+    if (exit) process.exit(0);
+  });
+}
+
+const address = app.server.address() as AddressInfo;
+const ready: Ready = { ready: true, url: `http://127.0.0.1:${address.port}`, betterAuth: peer !== undefined };
+process.send?.(ready);

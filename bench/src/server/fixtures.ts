@@ -1,0 +1,153 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { BenchSession } from '../protocol.ts';
+import { AccessTokens, generateRefreshToken, hashPassword, hashRefreshToken } from './server-paths.ts';
+
+const USER_AGENT =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const SESSIONS_PER_LIST_USER = 10;
+const SIGN_BATCH = 500;
+// The pool's query timeout is 15 s: seed in statements that stay well below it.
+const SEED_BATCH_ROWS = 100_000;
+
+/** Test data straight into the server's database by SQL (never through HTTP), and tokens for it. */
+export class Fixtures {
+  private readonly tokens: AccessTokens;
+
+  constructor(private readonly app: FastifyInstance) {
+    const { keyRing, clock, config } = app.tenure;
+    this.tokens = new AccessTokens({
+      keyRing,
+      clock,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    });
+  }
+
+  private get db() {
+    return this.app.tenure.database.db;
+  }
+
+  /** Fresh users with one active session each, as a login would leave them. */
+  async createSessions(count: number): Promise<BenchSession[]> {
+    const now = new Date(this.app.tenure.clock.now());
+    const rows = Array.from({ length: count }, () => ({
+      sessionId: randomUUID(),
+      userId: randomUUID(),
+      refreshToken: generateRefreshToken(),
+    }));
+    const userIds = rows.map((row) => row.userId);
+    await sql`
+      INSERT INTO users (user_id, email, password_hash, name)
+      SELECT u, 'bench-' || u || '@bench.example', 'not-a-hash', 'Bench user'
+      FROM unnest(${userIds}::uuid[]) AS u`.execute(this.db);
+    await sql`
+      INSERT INTO user_sessions (session_id, user_id, refresh_token_hash, device_type, device_name, browser, os,
+        user_agent, ip_address, location, created_at, last_active, expires_at)
+      SELECT s, u, h, 'desktop', 'Mac', 'Chrome 126', 'macOS 10.15', ${USER_AGENT}, '127.0.0.1', 'Local network',
+        ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz + interval '30 days'
+      FROM unnest(${rows.map((row) => row.sessionId)}::uuid[], ${userIds}::uuid[],
+        ${rows.map((row) => hashRefreshToken(row.refreshToken))}::text[]) AS t(s, u, h)`.execute(this.db);
+    const accessTokens = await this.sign(rows);
+    return rows.map((row, index) => ({ ...row, accessToken: accessTokens[index] ?? '' }));
+  }
+
+  /**
+   * `users` users with 10 sessions each: 5 active (SPEC §3), 5 signed out. A user's sessions are
+   * spread over the table (inserted round by round), as sessions created over weeks would be.
+   */
+  async seedSessionsList(users: number): Promise<number> {
+    const now = new Date(this.app.tenure.clock.now());
+    for (let first = 1; first <= users; first += SEED_BATCH_ROWS) {
+      const last = Math.min(users, first + SEED_BATCH_ROWS - 1);
+      await sql`
+        INSERT INTO users (user_id, email, password_hash, name)
+        SELECT md5('bench-list-u' || i)::uuid, 'list-' || i || '@bench.example', 'not-a-hash', 'List user ' || i
+        FROM generate_series(${first}::int, ${last}::int) AS i`.execute(this.db);
+    }
+    for (let round = 1; round <= SESSIONS_PER_LIST_USER; round++) {
+      for (let first = 1; first <= users; first += SEED_BATCH_ROWS) {
+        const last = Math.min(users, first + SEED_BATCH_ROWS - 1);
+        const active = round <= 5;
+        await sql`
+          INSERT INTO user_sessions (session_id, user_id, refresh_token_hash, device_type, device_name, browser, os,
+            user_agent, ip_address, location, created_at, last_active, expires_at, is_revoked, revoked_at, revoked_reason)
+          SELECT md5('bench-list-s' || i || '-' || ${round}::int)::uuid, md5('bench-list-u' || i)::uuid,
+            md5('bench-list-r' || i || '-' || ${round}::int), 'desktop', 'Mac', 'Chrome 126', 'macOS 10.15',
+            ${USER_AGENT}, '203.0.113.' || (i % 250 + 1), 'Berlin, Germany',
+            ${now}::timestamptz - interval '3 days' + ${round}::int * interval '1 hour',
+            ${now}::timestamptz - ${active ? round : 172_800}::int * interval '1 second',
+            ${now}::timestamptz + interval '27 days',
+            ${!active}::boolean, CASE WHEN ${!active}::boolean THEN ${now}::timestamptz - interval '2 days' END,
+            CASE WHEN ${!active}::boolean THEN 'logout' END
+          FROM generate_series(${first}::int, ${last}::int) AS i`.execute(this.db);
+      }
+    }
+    await sql`ANALYZE users`.execute(this.db);
+    await sql`ANALYZE user_sessions`.execute(this.db);
+    return users * SESSIONS_PER_LIST_USER;
+  }
+
+  /** Tokens for the first (active) session of `count` of the seeded users, spread over all of them. */
+  async sessionsListTokens(count: number, users: number): Promise<string[]> {
+    const picks = Array.from(
+      { length: Math.min(count, users) },
+      (_, k) => 1 + Math.floor((k * users) / count),
+    );
+    return this.sign(
+      picks.map((i) => ({ sessionId: md5Uuid(`bench-list-s${i}-1`), userId: md5Uuid(`bench-list-u${i}`) })),
+    );
+  }
+
+  /** Users that share one real argon2 hash of `password` (hashing it per user would take minutes). */
+  async createLoginUsers(count: number, password: string): Promise<string[]> {
+    const hash = await hashPassword(password);
+    const tag = randomBytes(4).toString('hex');
+    const emails = Array.from({ length: count }, (_, i) => `login-${tag}-${i}@bench.example`);
+    await sql`
+      INSERT INTO users (user_id, email, password_hash, name)
+      SELECT gen_random_uuid(), e, ${hash}, 'Login user' FROM unnest(${emails}::text[]) AS e`.execute(
+      this.db,
+    );
+    return emails;
+  }
+
+  /** Sessions past their absolute expiry that nothing has cleaned yet, owned by the list users. */
+  async seedExpired(count: number, users: number): Promise<void> {
+    const now = new Date(this.app.tenure.clock.now());
+    for (let first = 1; first <= count; first += SEED_BATCH_ROWS) {
+      const last = Math.min(count, first + SEED_BATCH_ROWS - 1);
+      await sql`
+        INSERT INTO user_sessions (session_id, user_id, refresh_token_hash, device_type, device_name, browser, os,
+          user_agent, ip_address, location, created_at, last_active, expires_at)
+        SELECT gen_random_uuid(), md5('bench-list-u' || (n % ${users}::int + 1))::uuid, md5('bench-expired-' || n),
+          'mobile', 'iPhone', 'Safari 17', 'iOS 17.4', ${USER_AGENT}, '198.51.100.7', 'Paris, France',
+          ${now}::timestamptz - interval '40 days', ${now}::timestamptz - interval '10 days',
+          ${now}::timestamptz - interval '10 days'
+        FROM generate_series(${first}::int, ${last}::int) AS n`.execute(this.db);
+    }
+    await sql`ANALYZE user_sessions`.execute(this.db);
+  }
+
+  private async sign(sessions: Array<{ sessionId: string; userId: string }>): Promise<string[]> {
+    const { clock, config } = this.app.tenure;
+    const expiresAtMs = clock.now() + config.accessTokenTtlMs;
+    const signed: string[] = [];
+    for (let start = 0; start < sessions.length; start += SIGN_BATCH) {
+      const batch = sessions.slice(start, start + SIGN_BATCH);
+      signed.push(
+        ...(await Promise.all(
+          batch.map((s) => this.tokens.sign({ userId: s.userId, sessionId: s.sessionId, expiresAtMs })),
+        )),
+      );
+    }
+    return signed;
+  }
+}
+
+/** PostgreSQL's `md5(text)::uuid`, so tokens can name seeded rows without querying them. */
+export function md5Uuid(text: string): string {
+  const hex = createHash('md5').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

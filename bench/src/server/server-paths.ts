@@ -1,0 +1,10 @@
+// The benchmark drives the server's own modules; this is the one place that knows where they are.
+export { buildApp } from '../../../packages/server/src/app.ts';
+export { hashPassword } from '../../../packages/server/src/auth/passwords.ts';
+export { type Clock, systemClock } from '../../../packages/server/src/clock.ts';
+export { type Config, loadConfig } from '../../../packages/server/src/config.ts';
+export type { Database } from '../../../packages/server/src/db/schema.ts';
+export { TenureError } from '../../../packages/server/src/errors.ts';
+export { runCleanup } from '../../../packages/server/src/sessions/cleanup.ts';
+export { AccessTokens } from '../../../packages/server/src/tokens/access-token.ts';
+export { generateRefreshToken, hashRefreshToken } from '../../../packages/server/src/tokens/refresh-token.ts';
