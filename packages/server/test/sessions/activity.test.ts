@@ -59,8 +59,11 @@ describe('coalesced activity', () => {
       await t.app.tenure.activity.flush();
       values.add((await sessionRow(t.app, user.sessionId)).last_active.getTime());
     }
-    expect(touches()).toBe(2);
-    expect(values.size).toBe(3);
+    // At most one write per elapsed minute. With Redis the cross-instance claim also holds for a
+    // real-time minute, which this fake-time test compresses into a second: then only one.
+    const expected = t.app.tenure.store.kind === 'memory' ? 2 : 1;
+    expect(touches()).toBe(expected);
+    expect(values.size).toBe(expected + 1);
   });
 
   it('a refresh writes last_active itself and restarts the minute', async () => {
