@@ -4,7 +4,6 @@ import { TenureError } from '../errors.ts';
 import type { Services } from '../http/services.ts';
 import { recordRequestEvent } from './audit.ts';
 import { appendHook } from './route-config.ts';
-import './route-config.ts';
 
 /** The non-safelisted header `@tenure/client` sends on every /api/auth call. */
 export const CSRF_HEADER = 'x-requested-with';

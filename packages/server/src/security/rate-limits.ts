@@ -7,7 +7,6 @@ import { namespacedRateLimit, rateLimitStore } from '../store/rate-limit-store.t
 import { recordRequestEvent } from './audit.ts';
 import { type LimitName, requestLimits } from './limits.ts';
 import { appendHook } from './route-config.ts';
-import './route-config.ts';
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 

@@ -98,6 +98,24 @@ describe('POST /api/auth/password', () => {
     ]);
   });
 
+  it('a session may change the password 5 times in 15 minutes, then gets 429', async () => {
+    const user = await registerUser(t.app);
+    const passwords = [PASSWORD, ...Array.from({ length: 6 }, (_, i) => `rotation passphrase number ${i}`)];
+    for (let i = 0; i < 5; i++) {
+      const response = await changePassword(user.accessToken, {
+        currentPassword: passwords[i],
+        newPassword: passwords[i + 1],
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    const sixth = await changePassword(user.accessToken, {
+      currentPassword: passwords[5],
+      newPassword: passwords[6],
+    });
+    expectEnvelope(sixth, 429, 'rate_limited');
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
   it('needs a live access token', async () => {
     const body = { currentPassword: PASSWORD, newPassword: 'another passphrase' };
     expectEnvelope(
