@@ -55,7 +55,9 @@ describe('cleanup over a large backlog', () => {
     const user = await registerUser(app);
     let token = user.refreshToken;
     const failures: string[] = [];
-    const waitsOnLocks: number[] = [];
+    const waitsOnLocks: string[] = [];
+    let pageExtensionWaits = 0;
+    let lockSamples = 0;
     let refreshes = 0;
     let logins = 0;
     let done = false;
@@ -78,14 +80,32 @@ describe('cleanup over a large backlog', () => {
         refreshes += 1;
       }
     })();
-    // On PostgreSQL, look from outside for any backend of this database stuck waiting on a lock.
+    // On PostgreSQL, look from outside for a backend of this database waiting on a table lock,
+    // or on any lock the cleanup's connection (the holder of the cleanup advisory lock) holds.
+    // Requests may still briefly wait on each other's row locks; that is not the cleanup's doing.
+    // Nor is the relation *extension* lock ('extend'): an insert can wait microseconds while any
+    // other writer, the cleanup included, adds a page to the table. Those are counted, not failed.
     const watcher = usingPostgres
       ? (async () => {
           while (!done) {
-            const { rows } = await sql<{ n: number }>`
-              SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
-            waitsOnLocks.push(rows[0]!.n);
+            const { rows } = await sql<{ waiting: string | null; cleaning: boolean }>`
+              WITH cleaner AS (
+                SELECT pid FROM pg_locks
+                WHERE locktype = 'advisory' AND objid = 727367001 AND objsubid = 1 AND granted
+              )
+              SELECT (SELECT count(*) > 0 FROM cleaner) AS cleaning,
+                     a.backend_type || ' waits on ' || a.wait_event || ': ' || left(a.query, 120) AS waiting
+              FROM (SELECT 1) AS one
+              LEFT JOIN pg_stat_activity a
+                ON a.datname = current_database() AND a.wait_event_type = 'Lock'
+               AND (a.wait_event = 'relation' OR pg_blocking_pids(a.pid) && ARRAY(SELECT pid FROM cleaner))`.execute(
+              db,
+            );
+            for (const row of rows) {
+              if (row.waiting?.includes(' waits on extend: ')) pageExtensionWaits += 1;
+              else if (row.waiting) waitsOnLocks.push(row.waiting);
+            }
+            if (rows[0]?.cleaning) lockSamples += 1;
           }
         })()
       : Promise.resolve();
@@ -101,11 +121,12 @@ describe('cleanup over a large backlog', () => {
     expect(refreshes).toBeGreaterThan(0);
     console.info(
       `[cleanup-load] ${EXPIRED} expired + ${LONG_REVOKED} deleted in ${result!.batches} batches, ${result!.durationMs} ms; ` +
-        `${refreshes} refreshes and ${logins} sign-ins meanwhile, none failed`,
+        `${refreshes} refreshes and ${logins} sign-ins meanwhile, none failed; ` +
+        `${lockSamples} lock samples during the run, ${pageExtensionWaits} saw an insert waiting on page extension`,
     );
     if (usingPostgres) {
-      expect(waitsOnLocks.length).toBeGreaterThan(0);
-      expect(Math.max(...waitsOnLocks)).toBe(0);
+      expect(lockSamples).toBeGreaterThan(0);
+      expect(waitsOnLocks).toEqual([]);
     }
     const { rows } = await sql<{ left: number }>`
       SELECT count(*)::int AS left FROM user_sessions WHERE NOT is_revoked AND expires_at <= now()`.execute(

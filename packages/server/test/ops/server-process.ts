@@ -3,17 +3,26 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../../../..');
 
+export interface LogLine {
+  msg?: string;
+  req?: { method?: string; url?: string };
+  [key: string]: unknown;
+}
+
 export interface ServerProcess {
   child: ChildProcessWithoutNullStreams;
   port: number;
   url: string;
   /** Every JSON log line so far (stdout), parsed. */
-  logs: Array<{ msg?: string; [key: string]: unknown }>;
+  logs: LogLine[];
   stderr: () => string;
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
-  /** Resolves once a log line with this message has been written. */
-  waitForLog(msg: string, timeoutMs?: number): Promise<void>;
+  /** Resolves once a log line whose message starts with `msg` (and matches `where`) has been written. */
+  waitForLog(
+    msg: string,
+    options?: { timeoutMs?: number; where?: (line: LogLine) => boolean },
+  ): Promise<void>;
 }
 
 /** The real server (`node --import tsx packages/server/src/server.ts`) on a free port. */
@@ -52,21 +61,22 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
-  const waitForLog = (msg: string, timeoutMs = 30_000) =>
+  const waitForLog: ServerProcess['waitForLog'] = (msg, { timeoutMs = 30_000, where = () => true } = {}) =>
     new Promise<void>((done, fail) => {
+      const seen = () => logs.some((line) => line.msg?.startsWith(msg) && where(line));
       const timer = setTimeout(
         () => fail(new Error(`no "${msg}" log within ${timeoutMs} ms; stderr: ${stderr}`)),
         timeoutMs,
       );
       const check = () => {
-        if (logs.some((line) => line.msg?.startsWith(msg))) {
+        if (seen()) {
           clearTimeout(timer);
           done();
         } else waiters.push(check);
       };
       check();
       exited.then(() => {
-        if (!logs.some((line) => line.msg?.startsWith(msg))) {
+        if (!seen()) {
           clearTimeout(timer);
           fail(new Error(`server exited before "${msg}"; stderr: ${stderr}`));
         }
@@ -74,7 +84,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     });
 
   // Start-up (embedded database, offline geo database, migrations) is slow on a busy machine.
-  await waitForLog('Server listening at', 150_000);
+  await waitForLog('Server listening at', { timeoutMs: 150_000 });
   const listening = logs.find((line) => line.msg?.startsWith('Server listening at'))!;
   const url = /http:\/\/[\d.]+:\d+/.exec(String(listening.msg))![0];
   return { child, port: Number(new URL(url).port), url, logs, stderr: () => stderr, exited, waitForLog };

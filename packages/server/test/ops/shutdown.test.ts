@@ -71,8 +71,10 @@ describe('graceful shutdown of the real server process', () => {
       });
       request.once('error', fail);
     });
+    // Fails the test through `await response` below, never as an unhandled rejection.
+    response.catch(() => undefined);
     request.write(body.slice(0, half));
-    await server.waitForLog('incoming request');
+    await server.waitForLog('incoming request', { where: (line) => line.req?.url === '/api/auth/login' });
 
     server.child.kill('SIGTERM');
     await server.waitForLog('shutting down');
