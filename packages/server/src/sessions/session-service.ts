@@ -89,7 +89,7 @@ export class SessionService {
     await repository.insert(session);
     this.deps.activity.markWritten(session.session_id);
     this.deps.metrics.sessionCreated(session.device_type as 'desktop' | 'mobile' | 'tablet');
-    await this.enforceSessionLimit(userId, now);
+    await this.enforceSessionLimit(userId, now, context);
     this.deps.metrics.userSignedIn(userId);
     return this.issue(session, refreshToken);
   }
@@ -366,7 +366,7 @@ export class SessionService {
     this.deps.metrics.sessionRevoked(reason, sessions.length);
   }
 
-  private async enforceSessionLimit(userId: string, now: Date): Promise<void> {
+  private async enforceSessionLimit(userId: string, now: Date, context: SignInContext): Promise<void> {
     const { config, repository } = this.deps;
     const excess = await repository.findActiveBeyondLimit(
       userId,
@@ -382,6 +382,9 @@ export class SessionService {
           type: 'session_limit',
           userId,
           sessionId,
+          // The sign-in that pushed the oldest session out.
+          ipAddress: context.ipAddress,
+          userAgent: context.userAgent,
           detail: { reason: 'session_limit', limit: config.maxSessionsPerUser },
           at: now,
         });

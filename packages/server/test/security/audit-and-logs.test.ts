@@ -4,7 +4,9 @@ import {
   authed,
   buildTestApp,
   CHROME_MAC,
+  loginAs,
   refreshCookieOf,
+  registerUser,
   type TestApp,
   uniqueEmail,
 } from '../helpers/build-test-app.ts';
@@ -120,5 +122,25 @@ describe('audit trail', () => {
     const requestIds = events.map((event) => (event.detail as { requestId: string }).requestId);
     const logged = lines.join('\n');
     for (const id of requestIds) expect(logged).toContain(id);
+  });
+});
+
+describe('session_limit', () => {
+  it('names the sign-in that pushed the oldest session out: its IP, User-Agent and request', async () => {
+    const limited = await buildTestApp({ MAX_SESSIONS_PER_USER: '1' });
+    try {
+      const user = await registerUser(limited.app);
+      await loginAs(limited.app, user.email, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+      const events = await securityEventsOf(limited.app, { userId: user.userId, type: 'session_limit' });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        session_id: user.sessionId,
+        ip_address: '127.0.0.1',
+        user_agent: CHROME_MAC,
+      });
+      expect((events[0]!.detail as { requestId?: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await limited.close();
+    }
   });
 });
