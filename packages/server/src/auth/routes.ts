@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TenureError } from '../errors.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { bearerSecurity, errorResponses } from '../http/schemas.ts';
 import type { Services } from '../http/services.ts';
 import { bearerToken } from '../plugins/authenticate.ts';
 import { requestContext, signInContext } from '../sessions/sign-in-context.ts';
@@ -103,7 +103,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.get(
     '/me',
-    { schema: { tags, response: { 200: MeResponse, ...errorResponses } }, preHandler: app.authenticate },
+    {
+      schema: { tags, security: bearerSecurity, response: { 200: MeResponse, ...errorResponses } },
+      preHandler: app.authenticate,
+    },
     async (request) => {
       const [user, session] = await Promise.all([
         users.findById(request.auth.userId),

@@ -19,3 +19,6 @@ export const errorResponses = {
 };
 
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/** OpenAPI marking of routes that need `Authorization: Bearer <access token>`. */
+export const bearerSecurity = [{ bearer: [] }];

@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { errorResponses, Timestamp } from '../http/schemas.ts';
+import { bearerSecurity, errorResponses, Timestamp } from '../http/schemas.ts';
 import type { Services } from '../http/services.ts';
 
 const SecurityEvent = Type.Object(
@@ -31,6 +31,7 @@ export const securityEventRoutes: FastifyPluginAsyncTypebox<{ services: Services
     {
       schema: {
         tags: ['security-events'],
+        security: bearerSecurity,
         querystring: Query,
         response: { 200: Type.Object({ events: Type.Array(SecurityEvent) }), ...errorResponses },
       },

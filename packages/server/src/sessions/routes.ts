@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import { errorResponses } from '../http/schemas.ts';
+import { bearerSecurity, errorResponses } from '../http/schemas.ts';
 import type { Services } from '../http/services.ts';
 import { toPublicSession } from './public-session.ts';
 import { EmptyBody, RevokeAllResponse, SessionParams, SessionsResponse } from './schemas.ts';
@@ -9,11 +9,12 @@ import { requestContext } from './sign-in-context.ts';
 export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { sessions, refreshCookie } = services;
   const tags = ['sessions'];
+  const security = bearerSecurity;
   app.addHook('preHandler', app.authenticate);
 
   app.get(
     '/sessions',
-    { schema: { tags, response: { 200: SessionsResponse, ...errorResponses } } },
+    { schema: { tags, security, response: { 200: SessionsResponse, ...errorResponses } } },
     async (request) => {
       const rows = await sessions.list(request.auth.userId, request.auth.sessionId);
       return { sessions: rows.map((row) => toPublicSession(row, request.auth.sessionId)) };
@@ -22,7 +23,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.delete(
     '/sessions/:sessionId',
-    { schema: { tags, params: SessionParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { schema: { tags, security, params: SessionParams, response: { 204: Type.Null(), ...errorResponses } } },
     async (request, reply) => {
       const { userId, sessionId: current } = request.auth;
       await sessions.revokeByUser(userId, request.params.sessionId, current, requestContext(request));
@@ -34,7 +35,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.post(
     '/sessions/revoke-all',
-    { schema: { tags, body: EmptyBody, response: { 200: RevokeAllResponse, ...errorResponses } } },
+    { schema: { tags, security, body: EmptyBody, response: { 200: RevokeAllResponse, ...errorResponses } } },
     async (request) => {
       const { userId, sessionId } = request.auth;
       return { revokedCount: await sessions.revokeAllOthers(userId, sessionId, requestContext(request)) };

@@ -111,6 +111,7 @@ export class SessionService {
       return this.fail('invalid', 'invalid_refresh_token');
     }
 
+    let lostRace = false;
     for (let attempt = 0; attempt < 2; attempt++) {
       // Session not active: revoked, past its absolute expiry or idle.
       const validity = sessionValidity(
@@ -153,13 +154,16 @@ export class SessionService {
         // grace branch below, which hands back the winner's successor.
         session = await repository.findById(session.session_id);
         if (!session) return this.fail('invalid', 'invalid_refresh_token');
+        lostRace = true;
         continue;
       }
 
       // The previous token inside the grace window (two tabs, a retried request): hand back the
       // current successor, never rotate twice.
       const rotatedAt = session.rotated_at?.getTime() ?? 0;
-      if (session.previous_token_hash === hash && clock.now() - rotatedAt <= config.refreshReuseGraceMs) {
+      // A request that lost the race moments ago is inside the window even when the window is 0.
+      const inGrace = lostRace || clock.now() - rotatedAt <= config.refreshReuseGraceMs;
+      if (session.previous_token_hash === hash && inGrace) {
         const successor = deriveSuccessor(this.deps.refreshSecret, refreshToken);
         if (hashRefreshToken(successor) === session.refresh_token_hash) {
           this.deps.activity.record(session.session_id);
