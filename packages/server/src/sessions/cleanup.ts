@@ -20,7 +20,7 @@ export interface CleanupResult {
 }
 
 export interface CleanupOptions {
-  /** Rows per statement. @default 5000 */
+  /** Rows per statement. @default 5000 (1000 when `embedded`) */
   batchSize?: number;
   /** Stops the run between batches, e.g. on shutdown; the next run picks up the rest. */
   signal?: AbortSignal;
@@ -42,6 +42,8 @@ export interface CleanupOptions {
 // Arbitrary but fixed: every instance asks PostgreSQL for the same advisory lock.
 const CLEANUP_LOCK_KEY = 727_367_001;
 const BATCH_SIZE = 5_000;
+// PGlite runs one statement at a time for everyone: smaller batches keep request stalls short.
+const EMBEDDED_BATCH_SIZE = 1_000;
 
 /**
  * Expired-session cleanup in short batches (each its own statement, so no lock is held across
@@ -100,26 +102,31 @@ async function runBatches(
   clock: Clock,
   options: CleanupOptions,
 ): Promise<Pick<CleanupResult, 'expired' | 'deleted' | 'batches' | 'interrupted'>> {
-  const batchSize = options.batchSize ?? BATCH_SIZE;
+  const batchSize = options.batchSize ?? (options.embedded ? EMBEDDED_BATCH_SIZE : BATCH_SIZE);
   const stopped = () => options.signal?.aborted === true;
+  // PGlite serves one statement at a time, queued in order: a request needing several statements
+  // would wait behind one batch per statement. Resting as long as each batch took gives requests
+  // at least half of the database while a backlog is cleaned. PostgreSQL needs no rest.
+  const batch = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    if (options.embedded) await holdFor(performance.now() - started, options.signal);
+    return result;
+  };
   let expired = 0;
   let deleted = 0;
   let batches = 0;
   for (let more = true; more && !stopped(); batches++) {
     const now = clock.now();
-    const batch = await repository.expireBatch(
-      new Date(now),
-      new Date(now - config.inactivityTimeoutMs),
-      batchSize,
+    const rows = await batch(() =>
+      repository.expireBatch(new Date(now), new Date(now - config.inactivityTimeoutMs), batchSize),
     );
-    expired += batch.length;
-    more = batch.length === batchSize;
+    expired += rows.length;
+    more = rows.length === batchSize;
   }
   for (let more = true; more && !stopped(); batches++) {
-    const n = await repository.deleteRevokedBatch(
-      new Date(clock.now() - config.revokedRetentionMs),
-      batchSize,
-    );
+    const cutoff = new Date(clock.now() - config.revokedRetentionMs);
+    const n = await batch(() => repository.deleteRevokedBatch(cutoff, batchSize));
     deleted += n;
     more = n === batchSize;
   }

@@ -55,6 +55,12 @@ async function unrevokedExpired(app: FastifyInstance): Promise<number> {
 const cleanupMessages = (instance: Instance) =>
   instance.logs.filter((line) => line.msg.startsWith('session cleanup'));
 
+if (!usingPostgres) {
+  console.warn(
+    '[test/ops/cleanup-instances] SKIPPED: two instances need a shared PostgreSQL (DATABASE_URL=postgres://…)',
+  );
+}
+
 describe.runIf(usingPostgres)('cleanup across two instances on one PostgreSQL', () => {
   let database: { url: string; drop(): Promise<void> };
   let a: Instance;

@@ -30,6 +30,10 @@ async function probe(t: TestApp) {
 
 const recovers = { timeout: 20_000, interval: 100 };
 
+if (!usingPostgres) {
+  console.warn('[test/ops/readiness] PostgreSQL case SKIPPED: it needs DATABASE_URL=postgres://…');
+}
+
 describe.runIf(usingPostgres)('/readyz and PostgreSQL', () => {
   it('turns 503 when PostgreSQL is unreachable and 200 again when it is back, without a restart', async () => {
     const t = await buildTestApp();
