@@ -185,7 +185,11 @@ async function createHttpApp(services: Services, logger: Logger): Promise<Fastif
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
-  await app.register(metricsPlugin, { metrics: services.metrics, token: config.metricsToken });
+  await app.register(metricsPlugin, {
+    metrics: services.metrics,
+    token: config.metricsToken,
+    expose: config.metricsPort === undefined,
+  });
   await app.register(authenticate, { sessions: services.sessions });
 
   await app.register(

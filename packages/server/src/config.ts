@@ -30,6 +30,8 @@ export interface Config {
   rateLimits: boolean;
   allowedOrigins: readonly string[];
   metricsToken: string | undefined;
+  /** Serve `/metrics` on this port only (not on the API port); undefined keeps it on the API port. */
+  metricsPort: number | undefined;
   jwtPrivateKey: string | undefined;
   jwtIssuer: string;
   jwtAudience: string;
@@ -192,6 +194,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     rateLimits: rateLimits(env, nodeEnv),
     allowedOrigins: Object.freeze(origins(env, port)),
     metricsToken: read(env, 'METRICS_TOKEN'),
+    metricsPort:
+      read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 1, 65535),
     jwtPrivateKey: read(env, 'JWT_PRIVATE_KEY'),
     jwtIssuer: read(env, 'JWT_ISSUER') ?? 'tenure',
     jwtAudience: read(env, 'JWT_AUDIENCE') ?? 'tenure',

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startCleanupSchedule } from './ops/cleanup-schedule.ts';
+import { createMetricsServer } from './ops/metrics-plugin.ts';
 import { shutdown } from './ops/shutdown.ts';
 
 // In-flight requests get this long after SIGTERM/SIGINT; the process is killed (exit 1) if closing
@@ -26,6 +27,7 @@ async function main() {
   // Also on any other app.close(): the scheduler lets go before the pools close. onClose hooks run
   // last-registered first, so this one runs before buildApp's, which closes the database.
   app.addHook('onClose', () => schedule.stop());
+  let stopMetrics: (() => Promise<void>) | undefined;
 
   closeWithGrace(
     {
@@ -38,11 +40,23 @@ async function main() {
       if (err) app.log.error({ err }, 'shutting down after an error');
       else app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
       await shutdown(app, schedule, { graceMs: REQUEST_GRACE_MS });
+      await stopMetrics?.();
       app.log.info('shutdown complete: requests finished, scheduler stopped, pools closed');
     },
   );
 
   await app.listen({ port: config.port, host: config.host });
+  if (config.metricsPort !== undefined) {
+    const metricsServer = await createMetricsServer({
+      metrics: app.tenure.metrics,
+      port: config.metricsPort,
+      host: config.host,
+      token: config.metricsToken,
+      logger: app.log,
+    });
+    stopMetrics = () => metricsServer.close();
+    app.log.info({ url: metricsServer.url }, 'metrics served on their own port');
+  }
 }
 
 main().catch((error) => {

@@ -216,15 +216,4 @@ export class SessionRepository {
       .where('revoked_at', '>', since)
       .execute();
   }
-
-  /** Sessions not revoked and not past absolute expiry (idle ones included): cheap on the index. */
-  async countUnrevoked(now: Date): Promise<number> {
-    const row = await this.db
-      .selectFrom('user_sessions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('is_revoked', '=', false)
-      .where('expires_at', '>', now)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
 }

@@ -22,7 +22,9 @@ export interface AccessTokenOptions {
 }
 
 const TYP = 'at+jwt';
-const LEEWAY_SECONDS = 5;
+// Clock skew allowed for `iat` only. `exp` is strict: the TTL is clamped to the idle timeout, and
+// a leeway past `exp` would let a token revive a session that has just gone idle.
+const IAT_LEEWAY_SECONDS = 5;
 
 /**
  * Signs and verifies access tokens: EdDSA only, `typ` at+jwt, our issuer and audience, `exp`
@@ -55,7 +57,7 @@ export class AccessTokens {
     const nowSeconds = this.options.clock.now() / 1000;
     const cached = this.cache.get(token);
     if (cached) {
-      if (cached.exp + LEEWAY_SECONDS > nowSeconds) return cached;
+      if (cached.exp > nowSeconds) return cached;
       this.cache.delete(token);
       throw new TenureError('token_expired', 'The access token has expired.');
     }
@@ -68,7 +70,7 @@ export class AccessTokens {
         issuer: this.options.issuer,
         audience: this.options.audience,
         requiredClaims: ['exp', 'iat', 'sub', 'sid', 'jti'],
-        clockTolerance: LEEWAY_SECONDS,
+        clockTolerance: 0,
         currentDate: new Date(this.options.clock.now()),
       }));
     } catch (error) {
@@ -79,7 +81,7 @@ export class AccessTokens {
     }
     const { sub, sid, exp, jti, iat } = payload;
     // jose accepts an `iat` in the future; a token "issued" later than now was not issued by us.
-    if (typeof iat !== 'number' || iat > nowSeconds + LEEWAY_SECONDS) {
+    if (typeof iat !== 'number' || iat > nowSeconds + IAT_LEEWAY_SECONDS) {
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }
     if (
