@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
+import * as unrevokedIndexes from './migrations/0002-unrevoked-indexes.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
 // the same from source, from a bundle and in tests.
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-unrevoked-indexes': unrevokedIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
