@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as unrevokedIndexes from './migrations/0002-unrevoked-indexes.ts';
+import * as sessionListIndex from './migrations/0003-session-list-index.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
@@ -8,6 +9,7 @@ import type { Database } from './schema.ts';
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-unrevoked-indexes': unrevokedIndexes,
+  '0003-session-list-index': sessionListIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
