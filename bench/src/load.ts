@@ -23,6 +23,8 @@ export interface LoadOptions {
   tokens?: string[];
   /** Rotated over requests as the JSON body. */
   bodies?: string[];
+  /** Each request from the next of many client addresses (`X-Forwarded-For`), for per-IP limits. */
+  manyClients?: boolean;
   /** Ends the run early (e.g. when the cleanup it runs beside is done). */
   until?: Promise<unknown>;
 }
@@ -37,7 +39,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   let next = 0;
   const latencies: number[] = [];
   const failedStatuses: Record<string, number> = {};
-  const rotate = tokens !== undefined || bodies !== undefined;
+  const rotate = tokens !== undefined || bodies !== undefined || options.manyClients === true;
   const headers = { 'user-agent': BROWSER_UA, ...options.headers };
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -56,9 +58,10 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
                 const i = next++;
                 const token = tokens?.[i % tokens.length];
                 const body = bodies?.[i % bodies.length];
+                const client = options.manyClients ? { 'x-forwarded-for': clientAddress(i) } : {};
                 return {
                   ...request,
-                  headers: token ? { ...headers, authorization: `Bearer ${token}` } : headers,
+                  headers: { ...headers, ...client, ...(token && { authorization: `Bearer ${token}` }) },
                   ...(body !== undefined && { body }),
                 };
               },
@@ -92,3 +95,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 export const BROWSER_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
+/** The i-th of 4,096 public client addresses (stable, so runs are comparable). */
+export function clientAddress(i: number): string {
+  const n = i % 4096;
+  return `81.${20 + (n >> 8)}.${n & 255}.${((n * 7) % 250) + 1}`;
+}

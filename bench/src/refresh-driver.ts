@@ -1,11 +1,17 @@
 import { Agent, request } from 'node:http';
-import { BROWSER_UA, type LoadResult } from './load.ts';
+import { BROWSER_UA, clientAddress, type LoadResult } from './load.ts';
 import { percentile } from './stats.ts';
 
+interface Chain {
+  token: string;
+  address: string;
+}
+
 /**
- * Refresh load: each connection rotates its own session's chain — it sends its current
- * refresh token and uses the successor from the answer for its next request — which a fixed
- * autocannon request cannot do. One keep-alive socket per connection, one request in flight.
+ * Refresh load: every request sends a chain's current refresh token and keeps the successor
+ * from the answer for that chain's next refresh — which a fixed autocannon request cannot do.
+ * Each connection (one keep-alive socket, one request in flight) owns its own chains and goes
+ * round them; each chain is one client with its own address.
  */
 export async function runRefreshChains(options: {
   url: string;
@@ -14,31 +20,34 @@ export async function runRefreshChains(options: {
   seconds: number;
 }): Promise<LoadResult> {
   const { hostname, port } = new URL(options.url);
-  const spare = options.refreshTokens.slice(options.connections);
   const latencies: number[] = [];
+  const failedStatuses: Record<string, number> = {};
   let failures = 0;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
 
-  async function connection(initial: string | undefined) {
-    let token = initial;
+  async function connection(chains: Chain[]) {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    while (token && performance.now() < deadline) {
+    for (let i = 0; chains.length > 0 && performance.now() < deadline; i++) {
+      const chain = chains[i % chains.length] as Chain;
       const sent = performance.now();
-      const answer = await post(agent, hostname, Number(port), token);
+      const answer = await post(agent, hostname, Number(port), chain);
       latencies.push(performance.now() - sent);
-      if (answer.status === 200 && answer.refreshToken) token = answer.refreshToken;
+      if (answer.status === 200 && answer.refreshToken) chain.token = answer.refreshToken;
       else {
         failures++;
-        token = spare.pop();
+        failedStatuses[answer.status] = (failedStatuses[answer.status] ?? 0) + 1;
+        chains.splice(i % chains.length, 1);
       }
     }
     agent.destroy();
   }
 
-  await Promise.all(
-    Array.from({ length: options.connections }, (_, i) => connection(options.refreshTokens[i])),
-  );
+  const owned: Chain[][] = Array.from({ length: options.connections }, () => []);
+  options.refreshTokens.forEach((token, i) => {
+    owned[i % options.connections]?.push({ token, address: clientAddress(i) });
+  });
+  await Promise.all(owned.map(connection));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
@@ -47,6 +56,7 @@ export async function runRefreshChains(options: {
     p99Ms: percentile(latencies, 0.99),
     requests: latencies.length,
     failures,
+    ...(failures > 0 && { failedStatuses }),
   };
 }
 
@@ -54,9 +64,9 @@ function post(
   agent: Agent,
   hostname: string,
   port: number,
-  refreshToken: string,
+  chain: Chain,
 ): Promise<{ status: number; refreshToken?: string }> {
-  const body = JSON.stringify({ refreshToken });
+  const body = JSON.stringify({ refreshToken: chain.token });
   return new Promise((resolve) => {
     const req = request(
       {
@@ -69,6 +79,7 @@ function post(
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           'x-token-transport': 'body',
+          'x-forwarded-for': chain.address,
           'user-agent': BROWSER_UA,
         },
       },

@@ -26,6 +26,7 @@ export async function cleanupCase(context: BenchContext, loginBodies: string[]):
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-token-transport': 'body' },
     bodies: loginBodies,
+    manyClients: true,
     connections: options.connections,
     // Ends with the cleanup, but lasts at least a case's duration so p99 has samples.
     seconds: 600,

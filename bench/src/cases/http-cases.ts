@@ -29,9 +29,12 @@ export async function meCase(context: BenchContext): Promise<CaseResult> {
 /** Every connection walks its own session's rotation chain (custom driver, see refresh-driver.ts). */
 export async function refreshCase(context: BenchContext): Promise<CaseResult> {
   const { options, server } = context;
-  const chains = await server.call('createSessions', { count: options.connections * 4 });
+  // Refreshes are limited per session (30 a minute) and per IP: like real clients, each
+  // connection serves many sessions, each from its own address, and rotates each one's chain.
+  const perConnection = options.scale >= 0.1 ? 48 : 8;
+  const chains = await server.call('createSessions', { count: options.connections * perConnection * 2 });
   const tokens = chains.map((chain) => chain.refreshToken);
-  const warm = tokens.splice(0, options.connections * 2);
+  const warm = tokens.splice(0, Math.round(tokens.length / 4));
   if (options.warmup > 0) {
     await runRefreshChains({
       url: server.url,
@@ -47,7 +50,9 @@ export async function refreshCase(context: BenchContext): Promise<CaseResult> {
     connections: options.connections,
     seconds: options.duration,
   });
-  context.log(`refresh: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms`);
+  context.log(
+    `refresh: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ${result.failures} failed${result.failedStatuses ? ` ${JSON.stringify(result.failedStatuses)}` : ''}`,
+  );
   return withLoad(
     'refresh',
     result,
@@ -92,6 +97,7 @@ export async function loginCase(context: BenchContext, bodies: string[]): Promis
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-token-transport': 'body' },
     bodies,
+    manyClients: true,
   });
   result.note = 'argon2id m=19 MiB t=2 per login, by design';
   return result;

@@ -21,6 +21,11 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   WEB_ROOT: 'none',
   COOKIE_SECURE: 'false',
+  // As behind a local reverse proxy: the load generator plays many clients through
+  // X-Forwarded-For, so per-IP rate limits stay on (and are paid for) without refusing it.
+  TRUST_PROXY: 'loopback',
+  // Seeded sessions must stay active (not idle) for however long a full run takes.
+  INACTIVITY_TIMEOUT_MINUTES: '60',
 });
 const app = await buildApp({ config });
 const betterAuthDatabase = env.BENCH_BETTER_AUTH_DATABASE ?? 'none';

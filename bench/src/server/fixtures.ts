@@ -9,7 +9,7 @@ const USER_AGENT =
 const SESSIONS_PER_LIST_USER = 10;
 const SIGN_BATCH = 500;
 // The pool's query timeout is 15 s: seed in statements that stay well below it.
-const SEED_BATCH_ROWS = 100_000;
+const SEED_BATCH_ROWS = 20_000;
 
 /** Test data straight into the server's database by SQL (never through HTTP), and tokens for it. */
 export class Fixtures {
