@@ -23,7 +23,7 @@ export interface CaseResult extends LoadResult {
 export async function measure(
   context: BenchContext,
   name: string,
-  load: Omit<LoadOptions, 'url' | 'seconds' | 'connections'>,
+  load: Omit<LoadOptions, 'url' | 'seconds' | 'connections'> & { connections?: number },
 ): Promise<CaseResult> {
   const { options, server } = context;
   const base = { url: server.url, connections: options.connections, ...load };

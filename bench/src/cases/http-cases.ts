@@ -73,14 +73,22 @@ export async function betterAuthCase(context: BenchContext): Promise<CaseResult 
 }
 
 /** `GET /api/auth/sessions` for seeded users with 5 active (+5 ended) sessions each. */
-export async function sessionsListCase(context: BenchContext, seededRows: number): Promise<CaseResult> {
+export async function sessionsListCases(context: BenchContext, seededRows: number): Promise<CaseResult[]> {
   const tokens = await context.server.call('sessionsListTokens', {
     count: Math.min(context.sizes.sessions, context.sizes.listUsers),
     users: context.sizes.listUsers,
   });
   const result = await measure(context, 'sessions-list', { path: '/api/auth/sessions', tokens });
   result.note = `${seededRows.toLocaleString('en-US')} sessions of ${context.sizes.listUsers.toLocaleString('en-US')} users`;
-  return result;
+  // With 50 connections a closed loop's latency is mostly queueing (connections ÷ throughput);
+  // one connection shows what a single request costs.
+  const single = await measure(context, 'sessions-list-1conn', {
+    path: '/api/auth/sessions',
+    tokens,
+    connections: 1,
+  });
+  single.note = 'the same, one connection: service time without queueing';
+  return [result, single];
 }
 
 export async function loginBodies(context: BenchContext): Promise<string[]> {
