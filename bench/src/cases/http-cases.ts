@@ -57,7 +57,7 @@ export async function refreshCase(context: BenchContext): Promise<CaseResult> {
     'refresh',
     result,
     before,
-    `${options.connections} chains, one rotation in flight per chain`,
+    `${options.connections} connections × ${Math.floor(tokens.length / options.connections)} chains, one rotation in flight per connection`,
   );
 }
 
