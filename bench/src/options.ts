@@ -43,7 +43,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const duration = number('duration', 10, 0.5, 600);
   const connections = Math.round(number('connections', 50, 1, 1000));
   const warmup = number('warmup', Math.min(2, duration / 2), 0, 60);
-  const output = values.get('output') ?? new URL('../results/latest.json', import.meta.url).pathname;
+  // Only a full-scale run replaces the published results; quick runs go next to them.
+  const defaultFile = scale === 1 ? '../results/latest.json' : '../results/tmp/latest.json';
+  const output = values.get('output') ?? new URL(defaultFile, import.meta.url).pathname;
   values.delete('output');
   if (values.size > 0) throw new Error(`unknown option --${[...values.keys()][0]}\n${USAGE}`);
   return { scale, duration, connections, warmup, output };
