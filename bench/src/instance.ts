@@ -29,7 +29,7 @@ export class ServerInstance {
 
   static start(env: ChildEnv): Promise<ServerInstance> {
     const child = fork(CHILD, [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: ['--conditions=@tenure/source', '--import', 'tsx', '--expose-gc'],
       env: { ...process.env, ...env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

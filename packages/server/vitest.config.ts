@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: { conditions: ['@tenure/source'] },
+  ssr: { resolve: { conditions: ['@tenure/source'] } },
   test: {
     name: 'server',
     root: import.meta.dirname,

@@ -1,29 +1,10 @@
+import { type ErrorCode, type ErrorEnvelope, errorStatus } from '@tenure/protocol';
+
 /**
  * Every error a client can see: one class, a stable `code`, the HTTP status in one table.
  * Tests assert `code`, never message text.
  */
-export const errorStatus = {
-  invalid_request: 400,
-  invalid_credentials: 401,
-  invalid_token: 401,
-  token_expired: 401,
-  session_expired: 401,
-  session_revoked: 401,
-  refresh_token_reused: 401,
-  invalid_refresh_token: 401,
-  csrf_rejected: 403,
-  forbidden: 403,
-  not_found: 404,
-  session_not_found: 404,
-  email_taken: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  internal_error: 500,
-  unavailable: 503,
-} as const;
-
-export type ErrorCode = keyof typeof errorStatus;
+export { type ErrorCode, type ErrorEnvelope, errorStatus } from '@tenure/protocol';
 
 export class TenureError extends Error {
   readonly code: ErrorCode;
@@ -49,10 +30,6 @@ export class StoreUnavailableError extends TenureError {
     });
     this.name = 'StoreUnavailableError';
   }
-}
-
-export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string };
 }
 
 export function toEnvelope(error: TenureError): ErrorEnvelope {

@@ -27,7 +27,7 @@ export interface ServerProcess {
 
 /** The real server (`node --import tsx packages/server/src/server.ts`) on a free port. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/server.ts'], {
+  const child = spawn(process.execPath, ['--conditions=@tenure/source', '--import', 'tsx', 'packages/server/src/server.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const [port, database] = await Promise.all([freePort(), freshDatabase()]);
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=@tenure/source', '--import', 'tsx', 'scripts/start.mjs'], {
     cwd: repoRoot,
     env: {
       ...process.env,
