@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isConnectionError } from '../db/errors.ts';
@@ -41,10 +42,42 @@ export function toTenureError(error: unknown): TenureError {
   return new TenureError('internal_error', 'Something went wrong on our side.', { cause: error });
 }
 
+/** How much of an oversized body is read (and thrown away) before the 413, at most. */
+const DISCARD_MAX_BYTES = 8 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
+
+/**
+ * Reads the rest of a request body without keeping it, until it ends or a cap is reached.
+ * Fastify refuses an oversized body before reading it and closes the connection after the 413;
+ * closing a socket with unread bytes makes the kernel reset the connection, and a client still
+ * sending its body then gets EPIPE or ECONNRESET instead of the answer. Reading the rest first
+ * (both for a Content-Length body, which Fastify never started, and a chunked one, which it
+ * stopped at the limit) lets the close be a clean one. Past the caps the client is cut off.
+ */
+function discardRestOfBody(raw: IncomingMessage): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', done).off('close', done).off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > DISCARD_MAX_BYTES) done();
+    };
+    const timer = setTimeout(done, DISCARD_MAX_MS).unref();
+    raw.on('data', onData).once('end', done).once('close', done).once('error', done);
+    raw.resume();
+  });
+}
+
 /** The one error handler: envelope, stable code, no stack; outages answer 503. */
 async function errorHandler(app: FastifyInstance) {
-  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const tenureError = toTenureError(error);
+    if (tenureError.code === 'payload_too_large') await discardRestOfBody(request.raw);
     if (tenureError.status >= 500) {
       request.log.error(
         { err: error },
