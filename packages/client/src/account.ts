@@ -8,7 +8,7 @@ type AccountCalls = Pick<
 >;
 
 /**
- * The signed-in user's own endpoints (SPEC §4), over the instance with the token and refresh
+ * The signed-in user's own endpoints, over the instance with the token and refresh
  * interceptors. Failures are the client's typed errors.
  */
 export function createAccountCalls(

@@ -11,7 +11,7 @@ export const ACTIVITY_EVENTS = [
 ] as const;
 
 /** Record activity at most this often; a mousemove storm costs one comparison per event. */
-export const ACTIVITY_THROTTLE_MS = 1000;
+const ACTIVITY_THROTTLE_MS = 1000;
 
 /** Becoming visible extends the session at most this often (tab switching must not spam refreshes). */
 const VISIBLE_EXTEND_GAP_MS = 5000;

@@ -1,6 +1,13 @@
 import type { SessionEmitter } from './events.ts';
 import type { AccessToken, TokenStore } from './token-store.ts';
-import type { AuthState, CurrentSession, PublicUser, SessionPolicy, SignedOutReason } from './types.ts';
+import type {
+  AuthState,
+  CurrentSession,
+  PublicUser,
+  SessionEndCode,
+  SessionPolicy,
+  SignedOutReason,
+} from './types.ts';
 
 /** Everything a sign-in or refresh gives us; also what one tab hands another over BroadcastChannel. */
 export interface AuthSnapshot {
@@ -21,21 +28,21 @@ export interface AuthStateMachine {
   /** Increases whenever the user signs out or a session ends: a refresh started before must not revive it. */
   epoch(): number;
   /** The server code of the last session loss (for errors raised after the fact). */
-  lastEndCode(): string;
+  lastEndCode(): SessionEndCode;
   signIn(snapshot: AuthSnapshot, options: { announce: boolean }): void;
   /** A live session was lost: clears the token and emits `expired`. False when there was none. */
-  expire(code: string): boolean;
+  expire(code: SessionEndCode): boolean;
   /** Sign-out by the user (here or in another tab): emits `signedOut` if someone was signed in. */
   signOut(): boolean;
   /** Settle without events (page load found no session, or one that had ended). */
-  settle(reason: SignedOutReason, code?: string): void;
+  settle(reason: SignedOutReason, code?: SessionEndCode): void;
   clearListeners(): void;
 }
 
 export function createAuthState(tokens: TokenStore, events: SessionEmitter): AuthStateMachine {
   let state: AuthState = { status: 'loading' };
   let epoch = 0;
-  let endCode = 'session_expired';
+  let endCode: SessionEndCode = 'session_expired';
   const listeners = new Set<() => void>();
 
   function set(next: AuthState): void {
@@ -44,7 +51,7 @@ export function createAuthState(tokens: TokenStore, events: SessionEmitter): Aut
     for (const listener of [...listeners]) listener();
   }
 
-  function end(reason: SignedOutReason, code: string): boolean {
+  function end(reason: SignedOutReason, code: SessionEndCode): boolean {
     const wasSignedIn = state.status === 'signedIn';
     tokens.clear();
     epoch += 1;
@@ -80,7 +87,8 @@ export function createAuthState(tokens: TokenStore, events: SessionEmitter): Aut
       return true;
     },
     signOut() {
-      if (!end('signedOut', 'signed_out')) return false;
+      // Sign-out revoked the session on the server, which answers its tokens just so.
+      if (!end('signedOut', 'session_revoked')) return false;
       events.emit({ type: 'signedOut' });
       return true;
     },

@@ -5,11 +5,13 @@ import { SessionExpiredError, toClientError } from './errors.ts';
 import { createEmitter, toSessionEvents } from './events.ts';
 import { createInstances, installAuthInterceptors } from './http.ts';
 import { messageFor } from './messages.ts';
+import { createRequestScope } from './origins.ts';
 import { createRefresher } from './refresh.ts';
-import { createSnapshotReader } from './snapshot.ts';
+import { readSnapshot } from './snapshot.ts';
 import { CHANNEL_NAME, createTabSync, type TabChannel, type TabLocks, type TabMessage } from './tab-sync.ts';
 import { createTokenStore } from './token-store.ts';
-import type { AuthState, SessionEvent, TenureClient, TenureClientOptions } from './types.ts';
+import type { AuthState, SessionEndCode, SessionEvent, TenureClient, TenureClientOptions } from './types.ts';
+import { errorCodeOf, isSessionEndedCode, statusOf } from './wire.ts';
 
 /**
  * Creates the browser (or Node) client: an axios instance that keeps the access token fresh,
@@ -24,8 +26,13 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
   const tokens = createTokenStore();
   const events = createEmitter<SessionEvent>();
   const state = createAuthState(tokens, events);
-  const http = createInstances({ baseURL: options.baseURL ?? '', timeoutMs, adapter: options.adapter });
-  const readSnapshot = createSnapshotReader(http.bare, now);
+  const baseURL = options.baseURL ?? '';
+  const scope = createRequestScope({
+    baseURL,
+    tokenOrigins: options.tokenOrigins ?? [],
+    pageOrigin: globalThis.location?.origin,
+  });
+  const http = createInstances({ baseURL, timeoutMs, adapter: options.adapter, scope });
   const sync = createTabSync({
     channel: browser ? openChannel() : undefined,
     locks: browser ? webLocks() : undefined,
@@ -41,7 +48,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     sync,
     // An empty JSON body: the refresh token travels in its HttpOnly cookie. (A bodiless POST
     // gets a form Content-Type from axios in Node, which the server refuses with 415.)
-    call: async () => readSnapshot(await http.bare.post('/refresh', {})),
+    call: async () => readSnapshot(await http.bare.post('/refresh', {}), now()),
     accept: (snapshot) => accept(snapshot, { announce: true, publish: true }),
     sessionEnded: endSession,
   });
@@ -53,7 +60,11 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     refresh: () => refresher.refresh(),
     sessionEnded: endSession,
   };
-  const ejectors = [installAuthInterceptors(http.auth, hooks), installAuthInterceptors(http.api, hooks)];
+  const ejectors = [
+    // `auth` only ever calls the Tenure server's own endpoints.
+    installAuthInterceptors(http.auth, hooks, () => true),
+    installAuthInterceptors(http.api, hooks, scope.carriesToken),
+  ];
 
   function accept(snapshot: AuthSnapshot, how: { announce: boolean; publish: boolean }): void {
     state.signIn(snapshot, { announce: how.announce });
@@ -63,7 +74,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
   }
 
   /** The session is over. Expires a live one (event + other tabs) or settles page load quietly. */
-  function endSession(code: string): SessionExpiredError {
+  function endSession(code: SessionEndCode): SessionExpiredError {
     const status = state.get().status;
     if (status === 'signedIn') {
       if (state.expire(code)) sync.publish({ type: 'expired', code });
@@ -136,7 +147,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
 
   async function signIn(path: '/login' | '/register', body: object): Promise<void> {
     try {
-      accept(await readSnapshot(await http.bare.post(path, body)), { announce: false, publish: true });
+      accept(readSnapshot(await http.bare.post(path, body), now()), { announce: false, publish: true });
     } catch (error) {
       throw toClientError(error);
     }
@@ -166,11 +177,12 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
       const token = tokens.get()?.value;
       try {
         await http.bare.post('/logout', {}, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
-      } catch {
-        // Offline: still sign out here; the server ends the session at its idle timeout.
-      } finally {
-        signOutHere();
+      } catch (error) {
+        // Unconfirmed (offline, 5xx): the session and its cookie still work, so saying "signed
+        // out" here would be false. Only a session that had already ended counts as done.
+        if (!(statusOf(error) === 401 && isSessionEndedCode(errorCodeOf(error)))) throw toClientError(error);
       }
+      signOutHere();
     },
     async extend() {
       if (state.get().status !== 'signedIn') throw new SessionExpiredError(state.lastEndCode());

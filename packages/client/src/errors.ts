@@ -1,14 +1,19 @@
+import type { ErrorCode } from '@tenure/protocol';
 import { isAxiosError, isCancel } from 'axios';
+import type { SessionEndCode } from './types.ts';
 import { errorCodeOf, retryAfterOf, statusOf } from './wire.ts';
+
+/** Every `code` a client error can carry: the server's codes and the client's own. */
+export type ClientErrorCode = ErrorCode | 'network_error' | 'timeout' | 'session_expired';
 
 /**
  * Base class of every error the client throws. `code` is stable and safe to branch on;
  * `message` is for developers — show users `messageFor(error)` instead.
  */
 export class TenureClientError extends Error {
-  readonly code: string;
+  readonly code: ClientErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TenureClientError';
     this.code = code;
@@ -21,9 +26,9 @@ export class TenureClientError extends Error {
  */
 export class SessionExpiredError extends TenureClientError {
   override readonly code = 'session_expired';
-  readonly reason: string;
+  readonly reason: SessionEndCode;
 
-  constructor(reason: string, options?: { cause?: unknown }) {
+  constructor(reason: SessionEndCode, options?: { cause?: unknown }) {
     super('session_expired', `Session ended (${reason})`, options);
     this.name = 'SessionExpiredError';
     this.reason = reason;
@@ -50,19 +55,24 @@ export class TimeoutError extends TenureClientError {
   }
 }
 
-/** The server answered with an error envelope; `code` is the server's code (e.g. `email_taken`). */
+/**
+ * The server answered with an error. `code` is the server's code (e.g. `email_taken`); a response
+ * without a Tenure code (the application's own API, a proxy's error page) is named by its status.
+ */
 export class ApiError extends TenureClientError {
+  override readonly code: ErrorCode;
   readonly status: number;
   /** From `Retry-After` (429, 503), in seconds. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     status: number,
     options?: { message?: string; retryAfterSeconds?: number; cause?: unknown },
   ) {
     super(code, options?.message ?? `Request failed with status ${status} (${code})`, options);
     this.name = 'ApiError';
+    this.code = code;
     this.status = status;
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
@@ -77,8 +87,23 @@ export function toClientError(error: unknown, now: number = Date.now()): unknown
   if (error.code !== undefined && TIMEOUT_CODES.has(error.code)) return new TimeoutError({ cause: error });
   const status = statusOf(error);
   if (status === undefined) return new NetworkError({ cause: error });
-  return new ApiError(errorCodeOf(error) ?? `http_${status}`, status, {
+  return new ApiError(errorCodeOf(error) ?? codeForStatus(status), status, {
     cause: error,
     retryAfterSeconds: retryAfterOf(error, now),
   });
+}
+
+const codeByStatus: Readonly<Partial<Record<number, ErrorCode>>> = {
+  400: 'invalid_request',
+  401: 'invalid_token',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+function codeForStatus(status: number): ErrorCode {
+  return codeByStatus[status] ?? (status < 500 ? 'invalid_request' : 'internal_error');
 }

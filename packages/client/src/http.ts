@@ -5,7 +5,9 @@ import axios, {
   isAxiosError,
 } from 'axios';
 import { SessionExpiredError } from './errors.ts';
-import { errorCodeOf, REFRESHABLE_CODES, SESSION_ENDED_CODES } from './wire.ts';
+import type { RequestScope } from './origins.ts';
+import type { SessionEndCode } from './types.ts';
+import { errorCodeOf, isRefreshableCode, isSessionEndedCode } from './wire.ts';
 
 declare module 'axios' {
   interface InternalAxiosRequestConfig {
@@ -17,16 +19,17 @@ declare module 'axios' {
 }
 
 /** The server's CSRF check requires this non-safelisted header on every /api/auth request. */
-export const CSRF_HEADER = { 'X-Requested-With': 'tenure' } as const;
+const CSRF_HEADER = { 'X-Requested-With': 'tenure' } as const;
 
 export interface HttpOptions {
   baseURL: string;
   timeoutMs: number;
   adapter: AxiosRequestConfig['adapter'];
+  scope: RequestScope;
 }
 
 export interface Instances {
-  /** `/api/auth` without interceptors: login, register, refresh, logout, config. */
+  /** `/api/auth` without interceptors: login, register, refresh, logout. */
   bare: AxiosInstance;
   /** `/api/auth` with the token and refresh interceptors: me, sessions, security events. */
   auth: AxiosInstance;
@@ -52,15 +55,20 @@ export function createInstances(options: HttpOptions): Instances {
   const api = axios.create({ ...common, baseURL: options.baseURL });
   // Calls to Tenure's own endpoints through `api` pass the CSRF check too; other URLs are left alone.
   api.interceptors.request.use((config) => {
-    if (isTenureUrl(config)) config.headers.set(CSRF_HEADER);
+    const url = requestUrl(api, config);
+    if (url !== undefined && options.scope.isTenureAuth(url)) config.headers.set(CSRF_HEADER);
     return config;
   });
   return { bare: axios.create(authConfig), auth: axios.create(authConfig), api };
 }
 
-function isTenureUrl(config: InternalAxiosRequestConfig): boolean {
-  const url = config.url ?? '';
-  return /^(?:[a-z][a-z\d+.-]*:\/\/[^/]+)?\/api\/auth(?:[/?#]|$)/i.test(url);
+/** Where axios will send the request: `baseURL` + `url`, an absolute `url` winning. */
+function requestUrl(instance: AxiosInstance, config: InternalAxiosRequestConfig): string | undefined {
+  try {
+    return instance.getUri(config);
+  } catch {
+    return undefined; // a URL axios refuses too
+  }
 }
 
 export interface AuthHooks {
@@ -71,12 +79,23 @@ export interface AuthHooks {
   canRefresh(): boolean;
   refresh(): Promise<void>;
   /** The session is over (revoked, idle, or still refused after a refresh). */
-  sessionEnded(code: string): SessionExpiredError;
+  sessionEnded(code: SessionEndCode): SessionExpiredError;
 }
 
-/** Adds `Authorization: Bearer`, and on a 401 `token_expired`/`invalid_token` refreshes once and retries once. */
-export function installAuthInterceptors(instance: AxiosInstance, hooks: AuthHooks): () => void {
+/**
+ * Adds `Authorization: Bearer`, and on a 401 `token_expired`/`invalid_token` refreshes once and
+ * retries once — for requests whose URL `carriesToken` accepts. Any other request goes out
+ * untouched, and its 401s are passed on as they are.
+ */
+export function installAuthInterceptors(
+  instance: AxiosInstance,
+  hooks: AuthHooks,
+  carriesToken: (url: string) => boolean,
+): () => void {
   const request = instance.interceptors.request.use(async (config) => {
+    // Not the Tenure server's or an allowed origin: the token is a bearer secret, it stays here.
+    const url = requestUrl(instance, config);
+    if (url === undefined || !carriesToken(url)) return config;
     // A request that carries its own Authorization header is not ours to manage.
     if (config.tenureToken === undefined && config.headers.has('Authorization')) return config;
     const token = await hooks.tokenForRequest();
@@ -92,9 +111,9 @@ export function installAuthInterceptors(instance: AxiosInstance, hooks: AuthHook
     if (config.tenureToken === undefined) throw error;
     const code = errorCodeOf(error);
     // Revoked or ended sessions cannot be refreshed: straight to the expired flow.
-    if (code !== undefined && SESSION_ENDED_CODES.has(code)) throw hooks.sessionEnded(code);
+    if (isSessionEndedCode(code)) throw hooks.sessionEnded(code);
     // Only these two codes mean "new token please"; any other 401 belongs to the application.
-    if (code === undefined || !REFRESHABLE_CODES.has(code)) throw error;
+    if (!isRefreshableCode(code)) throw error;
     // Refused even with a token fresh from a refresh: do not loop, the session is unusable.
     if (config.tenureRetried) throw hooks.sessionEnded(code);
     if (!hooks.canRefresh()) throw new SessionExpiredError(code, { cause: error });

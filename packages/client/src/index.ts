@@ -3,6 +3,13 @@
  * else in this package is internal.
  */
 export { createTenureClient } from './create-client.ts';
-export { ApiError, NetworkError, SessionExpiredError, TenureClientError, TimeoutError } from './errors.ts';
+export {
+  ApiError,
+  type ClientErrorCode,
+  NetworkError,
+  SessionExpiredError,
+  TenureClientError,
+  TimeoutError,
+} from './errors.ts';
 export { messageFor, messages, rateLimitedMessage, toastFor } from './messages.ts';
 export type * from './types.ts';

@@ -1,18 +1,20 @@
+import type { ErrorCode } from '@tenure/protocol';
 import { isCancel } from 'axios';
 import { ApiError, NetworkError, SessionExpiredError, TimeoutError, toClientError } from './errors.ts';
 
 /**
- * Every sentence the client shows to people (SPEC §6 word for word, plus the few the forms need).
- * Other packages import these instead of writing their own copy.
+ * Every sentence the client shows to people: the product's fixed wording for errors and an
+ * ended session, plus the few the forms need. Other packages import these instead of writing
+ * their own copy.
  */
 export const messages = Object.freeze({
   forbidden: 'You do not have permission to perform this action.',
   rateLimited: 'Too many requests. Please try again later.',
   network: 'Network error. Please check your connection.',
   timeout: 'Request timeout. Please try again.',
-  /** SPEC §6: the modal's explanation and the login page after a session ended on page load. */
+  /** Any ended session, and the login page when the session ended before this page load. */
   sessionExpired: 'Your session has expired. Please log in again.',
-  /** SPEC §7: the login page when arriving from the modal's "Log In Again". */
+  /** The login page when arriving from the Session Expired modal's "Log In Again". */
   sessionExpiredLogin: 'Your session expired. Please log in again.',
   invalidCredentials: 'Invalid email or password.',
   emailTaken: 'An account with this email already exists.',
@@ -21,12 +23,14 @@ export const messages = Object.freeze({
   notFound: 'The requested item was not found.',
   unavailable: 'The service is temporarily unavailable. Please try again in a moment.',
   unexpected: 'Something went wrong. Please try again.',
+  /** `logout()` rejected: the server did not confirm, so the user is still signed in. */
+  signOutFailed: 'Could not sign out. Please try again.',
 });
 
 /**
  * 429 text. With a known wait (from `Retry-After`) it names it, rounded up:
  * under a minute in seconds ("in 1 second", "in 30 seconds"), otherwise in whole minutes
- * ("in 1 minute", "in 2 minutes" for 61–120 s). Without one it is SPEC §6's "try again later".
+ * ("in 1 minute", "in 2 minutes" for 61–120 s). Without one it is "try again later".
  */
 export function rateLimitedMessage(retryAfterSeconds?: number): string {
   if (retryAfterSeconds === undefined || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds <= 0) {
@@ -41,11 +45,28 @@ function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
-const byCode: Readonly<Record<string, string>> = {
-  invalid_credentials: messages.invalidCredentials,
-  email_taken: messages.emailTaken,
+/** The text for each server code; `rate_limited` names the wait when the server gave one. */
+const byCode: Readonly<Record<ErrorCode, string>> = {
   invalid_request: messages.invalidRequest,
+  invalid_credentials: messages.invalidCredentials,
+  invalid_token: messages.sessionExpired,
+  token_expired: messages.sessionExpired,
+  session_expired: messages.sessionExpired,
+  session_revoked: messages.sessionExpired,
+  refresh_token_reused: messages.sessionExpired,
+  invalid_refresh_token: messages.sessionExpired,
+  reauth_required: messages.sessionExpired,
+  csrf_rejected: messages.forbidden,
+  forbidden: messages.forbidden,
+  account_disabled: messages.forbidden,
+  not_found: messages.notFound,
   session_not_found: messages.sessionNotFound,
+  email_taken: messages.emailTaken,
+  payload_too_large: messages.invalidRequest,
+  unsupported_media_type: messages.invalidRequest,
+  rate_limited: messages.rateLimited,
+  internal_error: messages.unexpected,
+  unavailable: messages.unavailable,
 };
 
 /**
@@ -59,21 +80,14 @@ export function messageFor(error: unknown, now: number = Date.now()): string {
   if (typed instanceof TimeoutError) return messages.timeout;
   if (typed instanceof NetworkError) return messages.network;
   if (!(typed instanceof ApiError)) return messages.unexpected;
-  const known = byCode[typed.code];
-  if (known !== undefined) return known;
-  if (typed.status === 401) return messages.sessionExpired;
-  if (typed.status === 403) return messages.forbidden;
-  if (typed.status === 404) return messages.notFound;
-  if (typed.status === 429) return rateLimitedMessage(typed.retryAfterSeconds);
-  if (typed.status === 503) return messages.unavailable;
-  if (typed.status === 400 || typed.status === 413 || typed.status === 415) return messages.invalidRequest;
-  return messages.unexpected;
+  if (typed.code === 'rate_limited') return rateLimitedMessage(typed.retryAfterSeconds);
+  return byCode[typed.code];
 }
 
 /**
  * The toast to show for an error, or `null` for "show no toast": any 401 or expired session
- * (SPEC §6: it goes through the session-expired flow — the modal — instead) and a request the
- * app cancelled itself.
+ * (it goes through the session-expired flow — the modal — instead) and a request the app
+ * cancelled itself.
  */
 export function toastFor(error: unknown, now: number = Date.now()): string | null {
   if (isCancel(error)) return null;

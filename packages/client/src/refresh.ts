@@ -1,13 +1,14 @@
 import type { AuthSnapshot, AuthStateMachine } from './auth-state.ts';
 import { SessionExpiredError, toClientError } from './errors.ts';
 import type { TabSync } from './tab-sync.ts';
-import { errorCodeOf, statusOf } from './wire.ts';
+import type { SessionEndCode } from './types.ts';
+import { errorCodeOf, isSessionEndedCode, statusOf } from './wire.ts';
 
 /**
  * After waiting for another tab's turn at the lock, how long to wait for its news before
  * refreshing ourselves (the lock can be handed over a moment before its message arrives).
  */
-export const NEWS_GRACE_MS = 250;
+const NEWS_GRACE_MS = 250;
 
 export interface RefresherDeps {
   state: AuthStateMachine;
@@ -17,7 +18,7 @@ export interface RefresherDeps {
   /** A fresh token: adopt it here and tell the other tabs (while we still hold the lock). */
   accept: (snapshot: AuthSnapshot) => void;
   /** The refresh was refused (401): the session is over. Returns the error to reject with. */
-  sessionEnded: (code: string) => SessionExpiredError;
+  sessionEnded: (code: SessionEndCode) => SessionExpiredError;
 }
 
 export interface Refresher {
@@ -56,7 +57,11 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       try {
         snapshot = await deps.call();
       } catch (error) {
-        if (statusOf(error) === 401) throw deps.sessionEnded(errorCodeOf(error) ?? 'invalid_refresh_token');
+        if (statusOf(error) === 401) {
+          // The server refuses a refresh only with a session-ended code; anything else is as final.
+          const code = errorCodeOf(error);
+          throw deps.sessionEnded(isSessionEndedCode(code) ? code : 'invalid_refresh_token');
+        }
         throw toClientError(error);
       }
       // Signed out while the request was in flight: a late success must not sign back in.

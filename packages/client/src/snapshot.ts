@@ -1,4 +1,4 @@
-import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { AuthSnapshot } from './auth-state.ts';
 import { ApiError } from './errors.ts';
 import { localExpiry } from './token-store.ts';
@@ -6,42 +6,25 @@ import type { SessionPolicy } from './types.ts';
 import type { AuthResponse } from './wire.ts';
 
 /**
- * Turns login/register/refresh responses into snapshots. The timeouts come from the server:
- * from the response's `policy`, or — for a server that leaves it out — `GET /api/auth/config`,
- * fetched once.
+ * Turns a login/register/refresh response into a snapshot. A body that is not one (a proxy's
+ * or a misrouted page's 200) is refused rather than half-adopted.
  */
-export function createSnapshotReader(bare: AxiosInstance, now: () => number) {
-  let knownPolicy: SessionPolicy | undefined;
-
-  async function policyFrom(body: AuthResponse): Promise<SessionPolicy> {
-    if (isPolicy(body.policy)) knownPolicy = body.policy;
-    if (knownPolicy === undefined) {
-      // `GET /api/auth/config` answers the policy object itself (tolerate `{ policy }` too).
-      const config = await bare.get<unknown>('/config');
-      const policy = isRecord(config.data) && 'policy' in config.data ? config.data.policy : config.data;
-      if (!isPolicy(policy)) throw new ApiError('invalid_response', config.status);
-      knownPolicy = policy;
-    }
-    return knownPolicy;
+export function readSnapshot(response: AxiosResponse<unknown>, receivedAt: number): AuthSnapshot {
+  const body = response.data;
+  if (!isAuthResponse(body)) {
+    throw new ApiError('internal_error', response.status, { message: 'Not a Tenure sign-in response' });
   }
-
-  return async function read(response: AxiosResponse<unknown>): Promise<AuthSnapshot> {
-    const receivedAt = now();
-    const body = response.data;
-    if (!isAuthResponse(body)) throw new ApiError('invalid_response', response.status);
-    const policy = await policyFrom(body);
-    const serverDate: unknown = response.headers.date;
-    const expiresAtMs = localExpiry(body, receivedAt, {
-      serverDate: typeof serverDate === 'string' ? serverDate : undefined,
-      ttlSeconds: policy.accessTokenTtlSeconds,
-    });
-    return {
-      token: { value: body.accessToken, expiresAtMs },
-      accessTokenExpiresAt: body.accessTokenExpiresAt,
-      user: body.user,
-      session: body.session,
-      policy,
-    };
+  const serverDate: unknown = response.headers.date;
+  const expiresAtMs = localExpiry(body, receivedAt, {
+    serverDate: typeof serverDate === 'string' ? serverDate : undefined,
+    ttlSeconds: body.policy.accessTokenTtlSeconds,
+  });
+  return {
+    token: { value: body.accessToken, expiresAtMs },
+    accessTokenExpiresAt: body.accessTokenExpiresAt,
+    user: body.user,
+    session: body.session,
+    policy: body.policy,
   };
 }
 
@@ -57,7 +40,8 @@ function isAuthResponse(value: unknown): value is AuthResponse {
     isRecord(value.user) &&
     typeof value.user.id === 'string' &&
     isRecord(value.session) &&
-    typeof value.session.id === 'string'
+    typeof value.session.id === 'string' &&
+    isPolicy(value.policy)
   );
 }
 

@@ -1,8 +1,10 @@
 import type { AuthSnapshot } from './auth-state.ts';
+import type { SessionEndCode } from './types.ts';
+import { isSessionEndCode } from './wire.ts';
 
 /** Every tab of the origin talks on this channel and serialises refreshes on this lock. */
 export const CHANNEL_NAME = 'tenure';
-export const LOCK_NAME = 'tenure-refresh';
+const LOCK_NAME = 'tenure-refresh';
 
 /**
  * What tabs tell each other. `auth` carries a fresh sign-in or refresh so other tabs adopt the
@@ -10,7 +12,7 @@ export const LOCK_NAME = 'tenure-refresh';
  */
 export type TabMessage =
   | { type: 'auth'; snapshot: AuthSnapshot }
-  | { type: 'expired'; code: string }
+  | { type: 'expired'; code: SessionEndCode }
   | { type: 'signedOut' }
   | { type: 'refreshing'; until: number }
   | { type: 'activity'; at: number };
@@ -159,7 +161,7 @@ function isTabMessage(data: unknown): data is TabMessage {
       );
     }
     case 'expired':
-      return typeof data.code === 'string';
+      return isSessionEndCode(data.code);
     case 'signedOut':
       return true;
     case 'refreshing':

@@ -41,15 +41,15 @@ export function createTokenStore(): TokenStore {
 export function localExpiry(
   body: Pick<AuthResponse, 'accessTokenExpiresAt'>,
   receivedAt: number,
-  options: { serverDate?: string | undefined; ttlSeconds?: number | undefined },
+  options: { serverDate: string | undefined; ttlSeconds: number },
 ): number {
   const expiresAt = Date.parse(body.accessTokenExpiresAt);
   const serverNow = options.serverDate === undefined ? Number.NaN : Date.parse(options.serverDate);
-  const ttlMs = options.ttlSeconds === undefined ? Number.POSITIVE_INFINITY : options.ttlSeconds * 1000;
+  const ttlMs = options.ttlSeconds * 1000;
   let lifetimeMs = expiresAt - (Number.isNaN(serverNow) ? receivedAt : serverNow);
   if (Number.isNaN(lifetimeMs)) lifetimeMs = ttlMs;
   lifetimeMs = Math.min(lifetimeMs, ttlMs);
   // A clock far ahead of the server makes the token look dead on arrival; trust the TTL then.
-  if (lifetimeMs <= 0 && Number.isFinite(ttlMs)) lifetimeMs = ttlMs;
+  if (lifetimeMs <= 0) lifetimeMs = ttlMs;
   return receivedAt + Math.max(0, lifetimeMs);
 }

@@ -1,8 +1,9 @@
+import type { DeviceType, refreshableCodes, sessionEndedCodes } from '@tenure/protocol';
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 
 /**
  * The public shapes of `@tenure/client`. `@tenure/react` and `apps/web` code against these
- * types only; the wire format is SPEC §4 (all times are ISO 8601 strings in UTC).
+ * types only; all times are ISO 8601 strings in UTC, as the server sends them.
  */
 
 export interface PublicUser {
@@ -27,7 +28,7 @@ export interface CurrentSession {
 /** One row of `GET /api/auth/sessions`. */
 export interface DeviceSession {
   id: string;
-  deviceType: 'desktop' | 'mobile' | 'tablet';
+  deviceType: DeviceType;
   deviceName: string | null;
   browser: string | null;
   os: string | null;
@@ -58,8 +59,14 @@ export type AuthState =
   | { status: 'signedIn'; user: PublicUser; session: CurrentSession; policy: SessionPolicy }
   | { status: 'signedOut'; reason: SignedOutReason };
 
+/**
+ * The server's code for why this session cannot go on: it ended (expired, idle, revoked, its
+ * refresh token reused or unknown), or a fresh access token was still refused.
+ */
+export type SessionEndCode = (typeof sessionEndedCodes)[number] | (typeof refreshableCodes)[number];
+
 export type SessionEvent =
-  | { type: 'expired'; code: string }
+  | { type: 'expired'; code: SessionEndCode }
   | { type: 'refreshed'; accessTokenExpiresAt: string }
   | { type: 'signedOut' }
   | { type: 'idleWarning'; secondsLeft: number };
@@ -72,6 +79,13 @@ export interface SessionEvents {
 export interface TenureClientOptions {
   /** Origin of the Tenure server. @default '' (same origin) */
   baseURL?: string;
+  /**
+   * Origins besides `baseURL`'s (`'https://api.example.com'`) whose requests through `api` get the
+   * access token. Any other URL is a third party: no `Authorization` header, and its 401s never
+   * trigger a refresh. A relative `baseURL` stands for the page's origin.
+   * @default [] (only `baseURL`'s origin)
+   */
+  tokenOrigins?: string[];
   /** Refresh this many seconds before the access token expires. @default 30 */
   refreshLeewaySeconds?: number;
   /** Start the activity monitor while signed in (browser only). @default true */
@@ -88,7 +102,10 @@ export interface TenureClientOptions {
 }
 
 export interface TenureClient {
-  /** axios instance for the application's own API calls: adds the token, refreshes on 401. */
+  /**
+   * axios instance for the application's own API calls: adds the token and refreshes on 401,
+   * for URLs on `baseURL`'s origin or in `tokenOrigins` only.
+   */
   readonly api: AxiosInstance;
   readonly sessionEvents: SessionEvents;
   getState(): AuthState;
@@ -98,6 +115,12 @@ export interface TenureClient {
   restore(): Promise<AuthState>;
   login(input: { email: string; password: string }): Promise<void>;
   register(input: { email: string; password: string; name?: string }): Promise<void>;
+  /**
+   * Signs out on the server, then here and in the other tabs (`signedOut`). Resolves once the
+   * server confirmed, or answered that the session had already ended. Otherwise (offline,
+   * timeout, 5xx) it rejects with the client's typed error and changes nothing here: the user is
+   * still signed in, with a session the server still honours, and may try again.
+   */
   logout(): Promise<void>;
   /** Keep the session alive now (the idle warning's "Stay signed in"). */
   extend(): Promise<void>;
@@ -105,7 +128,7 @@ export interface TenureClient {
   revokeSession(sessionId: string): Promise<void>;
   revokeAllOtherSessions(): Promise<number>;
   listSecurityEvents(): Promise<SecurityEvent[]>;
-  /** The user-facing text for any error thrown by the client (SPEC §6 wording). */
+  /** The user-facing text for any error thrown by the client. */
   messageFor(error: unknown): string;
   /** Remove every listener, timer and channel. */
   stop(): void;

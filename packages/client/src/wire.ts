@@ -1,35 +1,46 @@
+import { type ErrorCode, errorStatus, refreshableCodes, sessionEndedCodes } from '@tenure/protocol';
 import { AxiosHeaders, isAxiosError } from 'axios';
-import type { CurrentSession, PublicUser, SessionPolicy } from './types.ts';
+import type { CurrentSession, PublicUser, SessionEndCode, SessionPolicy } from './types.ts';
 
-/** Body of `POST /login`, `/register` and `/refresh` (SPEC §4). */
+/** Body of `POST /login`, `/register` and `/refresh`. */
 export interface AuthResponse {
   accessToken: string;
   accessTokenExpiresAt: string;
   user: PublicUser;
   session: CurrentSession;
-  /** Sent by the server so the client never hard-codes timeouts; older servers may omit it. */
-  policy?: SessionPolicy;
+  /** The timeouts the server enforces, so the client never hard-codes them. */
+  policy: SessionPolicy;
 }
 
+const refreshable: ReadonlySet<string> = new Set(refreshableCodes);
+const sessionEnded: ReadonlySet<string> = new Set(sessionEndedCodes);
+
 /** A 401 with one of these codes means "get a new access token and try again" — nothing else does. */
-export const REFRESHABLE_CODES: ReadonlySet<string> = new Set(['token_expired', 'invalid_token']);
+export function isRefreshableCode(code: ErrorCode | undefined): code is (typeof refreshableCodes)[number] {
+  return code !== undefined && refreshable.has(code);
+}
 
 /** A 401 with one of these codes means the session itself is over: refreshing cannot help. */
-export const SESSION_ENDED_CODES: ReadonlySet<string> = new Set([
-  'session_expired',
-  'session_revoked',
-  'refresh_token_reused',
-  'invalid_refresh_token',
-]);
+export function isSessionEndedCode(code: ErrorCode | undefined): code is (typeof sessionEndedCodes)[number] {
+  return code !== undefined && sessionEnded.has(code);
+}
 
-/** The `code` of the server's error envelope `{"error":{"code","message"}}`, if the error carries one. */
-export function errorCodeOf(error: unknown): string | undefined {
+export function isSessionEndCode(code: unknown): code is SessionEndCode {
+  return typeof code === 'string' && (refreshable.has(code) || sessionEnded.has(code));
+}
+
+/**
+ * The `code` of a Tenure error envelope `{"error":{"code","message"}}`, if the error carries one.
+ * A code Tenure does not define (the application's own API may use its own) counts as none.
+ */
+export function errorCodeOf(error: unknown): ErrorCode | undefined {
   if (!isAxiosError(error)) return undefined;
   const data: unknown = error.response?.data;
   if (typeof data !== 'object' || data === null || !('error' in data)) return undefined;
   const envelope = data.error;
   if (typeof envelope !== 'object' || envelope === null || !('code' in envelope)) return undefined;
-  return typeof envelope.code === 'string' ? envelope.code : undefined;
+  const code = envelope.code;
+  return typeof code === 'string' && Object.hasOwn(errorStatus, code) ? (code as ErrorCode) : undefined;
 }
 
 export function statusOf(error: unknown): number | undefined {
@@ -40,7 +51,7 @@ export function statusOf(error: unknown): number | undefined {
  * `Retry-After` in whole seconds: either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Returns undefined when absent, unparsable or not in the future.
  */
-export function parseRetryAfter(value: unknown, now: number): number | undefined {
+function parseRetryAfter(value: unknown, now: number): number | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
   if (/^\d+$/.test(text)) {

@@ -21,7 +21,7 @@ async function failureOf(...replies: Parameters<ReturnType<typeof createFakeServ
   return { client, error };
 }
 
-describe('user-facing messages (SPEC §6, word for word)', () => {
+describe('user-facing messages, word for word', () => {
   it('403 says the action is not permitted', async () => {
     const { client, error } = await failureOf({
       status: 403,
@@ -106,6 +106,16 @@ describe('user-facing messages (SPEC §6, word for word)', () => {
     expect(error).toMatchObject({ code: 'invalid_credentials', status: 401 });
     expect(messageFor(error)).toBe(messages.invalidCredentials);
     expect(client.getState().status).not.toBe('signedIn');
+  });
+
+  it('an error without a code the server defines is named by its status, and worded by that code', async () => {
+    const badGateway = await failureOf({ status: 502, data: '<html>Bad gateway</html>' });
+    expect(badGateway.error).toMatchObject({ code: 'internal_error', status: 502 });
+    expect(messageFor(badGateway.error)).toBe(messages.unexpected);
+
+    const ownCode = await failureOf({ status: 409, data: { error: { code: 'out_of_stock', message: 'x' } } });
+    expect(ownCode.error).toMatchObject({ code: 'invalid_request', status: 409 });
+    expect(messageFor(ownCode.error)).toBe(messages.invalidRequest);
   });
 
   it('rounds waits up and uses the singular for one unit', () => {

@@ -129,6 +129,7 @@ describe('across tabs', () => {
     const stranger = new BroadcastChannel('tenure');
     stranger.postMessage({ type: 'auth', snapshot: { token: 'not a token' } });
     stranger.postMessage({ type: 'expired' });
+    stranger.postMessage({ type: 'expired', code: 'not_a_session_code' });
     stranger.postMessage('signedOut');
     const marker = nextMessage('signedOut');
     stranger.postMessage({ type: 'signedOut' });

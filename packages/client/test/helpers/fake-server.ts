@@ -1,4 +1,4 @@
-import {
+import axios, {
   type AxiosAdapter,
   AxiosError,
   AxiosHeaders,
@@ -9,11 +9,14 @@ import type { SessionPolicy } from '../../src/types.ts';
 
 /**
  * A fake Tenure server at axios's adapter seam: one browser's worth of state (the refresh
- * cookie is shared by every client — "tab" — that uses the same fake), the SPEC §4 wire format,
- * and switches to make it misbehave. Time comes from `Date.now()`, so fake timers drive it.
+ * cookie is shared by every client — "tab" — that uses the same fake), the server's wire format,
+ * and switches to make it misbehave. Every origin reaches it (routes match on the path), and
+ * `seen` records which one a request went to. Time comes from `Date.now()`, so fake timers drive it.
  */
 export interface Seen {
   method: string;
+  /** `http://localhost:3000` (the test page's origin) unless the request named another. */
+  origin: string;
   path: string;
   headers: AxiosHeaders;
   withCredentials: boolean;
@@ -29,10 +32,7 @@ export const defaultPolicy: SessionPolicy = {
   sessionExpiresInSeconds: 30 * 86_400,
 };
 
-export function createFakeServer(
-  policy: SessionPolicy = defaultPolicy,
-  options: { sendPolicy?: boolean } = {},
-) {
+export function createFakeServer(policy: SessionPolicy = defaultPolicy) {
   const seen: Seen[] = [];
   /** Requests as they arrive (before any reply), as "METHOD /path". */
   const arrived: string[] = [];
@@ -47,7 +47,7 @@ export function createFakeServer(
   let sessionExpiresAt = '';
 
   function issue(status: number, signIn: boolean): Reply {
-    // Refreshing never moves the absolute expiry (SPEC §4); a sign-in starts a new one.
+    // Refreshing never moves the absolute expiry; a sign-in starts a new one.
     if (signIn || sessionExpiresAt === '') {
       sessionExpiresAt = new Date(Date.now() + policy.sessionExpiresInSeconds * 1000).toISOString();
     }
@@ -61,7 +61,7 @@ export function createFakeServer(
         accessTokenExpiresAt: new Date(Date.now() + policy.accessTokenTtlSeconds * 1000).toISOString(),
         user: { id: 'u-1', email: 'ada@example.com', name: 'Ada' },
         session: { id: 's-1', expiresAt: sessionExpiresAt },
-        ...(options.sendPolicy === false ? {} : { policy }),
+        policy,
       },
     };
   }
@@ -99,8 +99,6 @@ export function createFakeServer(
       case 'POST /api/auth/logout':
         cookie = 'none';
         return { status: 204 };
-      case 'GET /api/auth/config':
-        return { status: 200, data: policy };
       case 'GET /api/auth/sessions':
         return authorize(headers, () => ({
           status: 200,
@@ -124,7 +122,8 @@ export function createFakeServer(
   }
 
   const adapter: AxiosAdapter = async (config: InternalAxiosRequestConfig) => {
-    const url = new URL(`${config.baseURL ?? ''}${config.url ?? ''}`, 'http://localhost');
+    // Where axios sends it: baseURL + url, an absolute url winning; relative to the test page.
+    const url = new URL(axios.getUri(config), 'http://localhost:3000');
     const method = (config.method ?? 'get').toUpperCase();
     const headers = AxiosHeaders.from(config.headers);
     const body: unknown = typeof config.data === 'string' ? JSON.parse(config.data) : config.data;
@@ -133,6 +132,7 @@ export function createFakeServer(
     const record = (status: number) =>
       seen.push({
         method,
+        origin: url.origin,
         path: url.pathname,
         headers,
         withCredentials: config.withCredentials === true,

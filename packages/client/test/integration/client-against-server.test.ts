@@ -1,5 +1,8 @@
 // @vitest-environment node
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isAxiosError } from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTenureClient, SessionExpiredError } from '../../src/index.ts';
 import type { SessionEvent, TenureClient } from '../../src/types.ts';
@@ -164,6 +167,33 @@ describe('@tenure/client against the real server', () => {
     expect(events).toEqual([{ type: 'signedOut' }]);
     expect(browser.cookieNames()).toEqual([]);
     expect(await tab(browser).client.restore()).toEqual({ status: 'signedOut', reason: 'none' });
+  });
+
+  it('api keeps the token from a third-party origin, and that origin’s 401 does not refresh', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const thirdParty = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { code: 'token_expired', message: 'not yours' } }));
+    });
+    await new Promise<void>((done) => thirdParty.listen(0, '127.0.0.1', done));
+    const { port } = thirdParty.address() as AddressInfo;
+    try {
+      const browser = new Browser();
+      const { client, events } = tab(browser);
+      await client.register({ email: email(), password });
+
+      const error = await client.api.get(`http://127.0.0.1:${port}/v1/profile`).catch((e: unknown) => e);
+
+      expect(isAxiosError(error) && error.response?.status).toBe(401);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.authorization).toBeUndefined();
+      expect(browser.count('POST /api/auth/refresh')).toBe(0);
+      expect(events).toEqual([]);
+      expect(await client.listSessions()).toHaveLength(1);
+    } finally {
+      await new Promise((done) => thirdParty.close(done));
+    }
   });
 
   it('a wrong password is a 401 for the form, with no session-expired flow', async () => {

@@ -66,7 +66,7 @@ export class Browser {
   private readonly http = axios.getAdapter('http');
 
   readonly adapter: AxiosAdapter = async (config) => {
-    const url = new URL(`${config.baseURL ?? ''}${config.url ?? ''}`);
+    const url = new URL(axios.getUri(config));
     this.calls.push(`${(config.method ?? 'get').toUpperCase()} ${url.pathname}`);
     if (this.jar.size > 0) {
       config.headers.set(
