@@ -1,3 +1,4 @@
+import type { SessionEndCode } from '@tenure/client';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -15,7 +16,7 @@ function setup(props: { getReturnTo?: () => string } = {}) {
     </>,
     client,
   );
-  const expire = (code = 'session_expired') =>
+  const expire = (code: SessionEndCode = 'session_expired') =>
     act(() => {
       client.setState({ status: 'signedOut', reason: 'expired' });
       client.emit({ type: 'expired', code });

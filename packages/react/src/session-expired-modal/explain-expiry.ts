@@ -1,5 +1,7 @@
+import type { SessionEndCode } from '@tenure/client';
+
 /** The modal's plain explanation, chosen by the server's error code. */
-export function explainExpiry(code: string | null): string {
+export function explainExpiry(code: SessionEndCode | null): string {
   switch (code) {
     case 'session_revoked':
       return 'This device was signed out from another session. Log in again to continue where you left off.';

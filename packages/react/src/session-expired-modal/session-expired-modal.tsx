@@ -1,3 +1,4 @@
+import type { SessionEndCode } from '@tenure/client';
 import { useId, useRef, useState } from 'react';
 import { Dialog } from '../dialog/dialog.tsx';
 import { useLastPolicy } from '../hooks/use-last-policy.ts';
@@ -43,12 +44,12 @@ export function SessionExpiredModal({
   const policy = useLastPolicy();
   const wasSignedIn = useRef(false);
   if (state.status === 'signedIn') wasSignedIn.current = true;
-  const [expiredCode, setExpiredCode] = useState<string | null>(null);
+  const [expiredCode, setExpiredCode] = useState<SessionEndCode | null>(null);
   const logIn = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const descriptionId = useId();
 
-  const setOpen = (code: string | null) => {
+  const setOpen = (code: SessionEndCode | null) => {
     setExpiredCode(code);
     onOpenChange?.(code !== null);
   };
