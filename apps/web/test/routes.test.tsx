@@ -1,7 +1,8 @@
+import { NetworkError } from '@tenure/client';
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter } from 'react-router';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App, routes } from '../src/app.tsx';
 import { createFakeClient, type FakeClient, signedInState } from './fake-client.ts';
 
@@ -44,6 +45,22 @@ describe('web app routes', () => {
     await user.click(screen.getByRole('button', { name: 'Log out' }));
     expect(client.logout).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+  });
+
+  it('when sign-out fails, "Log out" says so and keeps the user on the page, signed in', async () => {
+    const client = createFakeClient(signedInState);
+    client.logout = vi.fn(async () => {
+      throw new NetworkError();
+    });
+    const { router, user } = mount(client, '/settings/security');
+    await screen.findByRole('heading', { name: 'Active Sessions' });
+
+    await user.click(screen.getByRole('button', { name: 'Log out' }));
+
+    expect((await screen.findByRole('alert')).textContent).toContain('Could not sign out. Please try again.');
+    expect(router.state.location.pathname).toBe('/settings/security');
+    expect(screen.getByRole('heading', { name: 'Active Sessions' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Log out' })).toBeTruthy();
   });
 
   it('keeps the page under the Session Expired modal, and "Log In Again" goes to /login with the flag and the way back', async () => {

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import type { PublicUser } from '@tenure/client';
+import { messages, type PublicUser } from '@tenure/client';
 import { useTenureClient } from '@tenure/react';
 import { Link, NavLink, useNavigate } from 'react-router';
 import { useToasts } from '../toasts/toast-context.tsx';
@@ -8,11 +8,12 @@ import { useToasts } from '../toasts/toast-context.tsx';
 export function AppHeader({ user }: { user: PublicUser }) {
   const client = useTenureClient();
   const navigate = useNavigate();
-  const { showError } = useToasts();
+  const { showMessage } = useToasts();
   const logout = useMutation({
     mutationFn: () => client.logout(),
     onSuccess: () => navigate('/login', { replace: true }),
-    onError: showError,
+    // The server did not confirm: the user is still signed in here, so stay and say so.
+    onError: () => showMessage(messages.signOutFailed),
   });
 
   return (

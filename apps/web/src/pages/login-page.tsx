@@ -18,7 +18,7 @@ export function LoginPage() {
 
   if (state.status === 'signedIn') return <Navigate to={returnTo} replace />;
 
-  // SPEC §7: arriving from the modal; SPEC §6: the session ended before this page load.
+  // Arriving from the modal's "Log In Again", or the session ended before this page load.
   const notice =
     params.get('expired') === '1'
       ? messages.sessionExpiredLogin

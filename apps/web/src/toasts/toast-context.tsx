@@ -9,6 +9,8 @@ interface Toast {
 interface ToastApi {
   /** Shows the user-facing message for `error`; a 401 / ended session shows nothing (the modal handles it). */
   showError(error: unknown): void;
+  /** Shows `text` (a sentence from the client's `messages`). */
+  showMessage(text: string): void;
 }
 
 const ToastContext = createContext<ToastApi | null>(null);
@@ -22,10 +24,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     setToasts((current) => current.filter((toast) => toast.id !== id));
   }, []);
 
-  const showError = useCallback(
-    (error: unknown) => {
-      const text = toastFor(error);
-      if (text === null) return;
+  const showMessage = useCallback(
+    (text: string) => {
       const id = nextId.current++;
       setToasts((current) => [...current.filter((toast) => toast.text !== text), { id, text }]);
       setTimeout(() => dismiss(id), DISMISS_AFTER_MS);
@@ -33,7 +33,15 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     [dismiss],
   );
 
-  const api = useMemo(() => ({ showError }), [showError]);
+  const showError = useCallback(
+    (error: unknown) => {
+      const text = toastFor(error);
+      if (text !== null) showMessage(text);
+    },
+    [showMessage],
+  );
+
+  const api = useMemo(() => ({ showError, showMessage }), [showError, showMessage]);
   return (
     <ToastContext.Provider value={api}>
       {children}
