@@ -30,6 +30,8 @@ export interface Config {
   rateLimits: boolean;
   allowedOrigins: readonly string[];
   metricsToken: string | undefined;
+  /** Bearer token of `GET /api/auth/revocations`; undefined turns the feed off (404). */
+  revocationFeedToken: string | undefined;
   /** Serve `/metrics` on this port only (not on the API port); undefined keeps it on the API port. */
   metricsPort: number | undefined;
   jwtPrivateKey: string | undefined;
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     rateLimits: rateLimits(env, nodeEnv),
     allowedOrigins: Object.freeze(origins(env, port)),
     metricsToken: read(env, 'METRICS_TOKEN'),
+    revocationFeedToken: read(env, 'REVOCATION_FEED_TOKEN'),
     metricsPort:
       read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 1, 65535),
     jwtPrivateKey: read(env, 'JWT_PRIVATE_KEY'),
