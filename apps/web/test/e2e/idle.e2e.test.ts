@@ -2,7 +2,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newUser, register } from './support/app.ts';
-import { describeInBrowser, launchChromium } from './support/browser.ts';
+import { launchChromium } from './support/browser.ts';
+import { describeInBrowser } from './support/describe-in-browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
 // Seconds-long timeouts: idle after 8 s, tokens live 3 s, activity checked every 1.2 s.

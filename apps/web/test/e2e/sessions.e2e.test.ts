@@ -1,15 +1,20 @@
 // @vitest-environment node
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { countRefreshes, logIn, logInHere, newUser, register } from './support/app.ts';
+import {
+  countRefreshes,
+  deskAndPhone,
+  logInHere,
+  newUser,
+  nextActionMeetsRevocation,
+  register,
+} from './support/app.ts';
 import { seriousAxeViolations } from './support/axe.ts';
-import { describeInBrowser, launchChromium, userAgents, watchCspViolations } from './support/browser.ts';
+import { launchChromium, userAgents, watchCspViolations } from './support/browser.ts';
+import { describeInBrowser } from './support/describe-in-browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
 const ACCESS_TOKEN_TTL_MS = 6_000;
-const screenshots = resolve(import.meta.dirname, '../../docs/screenshots');
 
 describeInBrowser('sessions in real Chromium against npm start', () => {
   let server: RunningServer;
@@ -21,7 +26,6 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
       startServer({ ACCESS_TOKEN_TTL_MINUTES: String(ACCESS_TOKEN_TTL_MS / 60_000) }),
       launchChromium(),
     ]);
-    mkdirSync(screenshots, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -57,24 +61,10 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
   });
 
   it('revoking a second device (with confirmation) shows it the Session Expired modal, and "Log In Again" returns it to its page', async () => {
-    const user = newUser('Grace Hopper');
-    const desk = await browser.newContext({ userAgent: userAgents.macChrome });
-    const phone = await browser.newContext({
-      userAgent: userAgents.iphoneSafari,
-      viewport: { width: 390, height: 844 },
-    });
-    const deskPage = await desk.newPage();
-    const phonePage = await phone.newPage();
-    const cspViolations = watchCspViolations(phonePage);
-    await register(deskPage, server.baseURL, user);
-    await logIn(phonePage, server.baseURL, user);
-    await phonePage.getByRole('link', { name: 'Security' }).click();
-    await phonePage.getByRole('heading', { name: 'Active Sessions' }).waitFor();
-
-    await deskPage.goto(`${server.baseURL}/settings/security`);
-    const revokePhone = deskPage.getByRole('button', { name: /^Revoke .*iPhone/ });
-    await revokePhone.waitFor();
-    await deskPage.screenshot({ path: resolve(screenshots, 'sessions-page.png'), fullPage: true });
+    const { user, deskPage, phonePage, revokePhone, phoneCspViolations, close } = await deskAndPhone(
+      browser,
+      server.baseURL,
+    );
     expect(await seriousAxeViolations(deskPage)).toEqual([]);
 
     await revokePhone.click();
@@ -83,14 +73,9 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
     await expect.poll(() => deskPage.getByTestId('session-card').count()).toBe(1);
 
-    // The phone's next action (opening its sessions list again) meets the revocation.
-    await phonePage.getByRole('link', { name: 'Dashboard' }).click();
-    await phonePage.getByRole('link', { name: 'Security' }).click();
-    const modal = phonePage.getByRole('dialog', { name: 'Session Expired' });
-    await modal.waitFor({ timeout: 15_000 });
+    const modal = await nextActionMeetsRevocation(phonePage);
     expect(await modal.getAttribute('aria-modal')).toBe('true');
     expect(await modal.textContent()).toContain('inactivity');
-    await phonePage.screenshot({ path: resolve(screenshots, 'session-expired-modal.png') });
     expect(await seriousAxeViolations(phonePage)).toEqual([]);
 
     await modal.getByRole('button', { name: 'Log In Again' }).click();
@@ -103,10 +88,33 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
     await logInHere(phonePage, user);
     await phonePage.getByRole('heading', { name: 'Active Sessions' }).waitFor();
     expect(new URL(phonePage.url()).pathname).toBe('/settings/security');
-    expect(cspViolations()).toEqual([]);
+    expect(phoneCspViolations()).toEqual([]);
+    await close();
+  });
 
-    await desk.close();
-    await phone.close();
+  it('after signing in, returnTo is followed on this site only; one that leaves it leads to the dashboard', async () => {
+    const user = newUser();
+    const first = await browser.newContext();
+    await register(await first.newPage(), server.baseURL, user);
+    await first.close();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cases: Array<[returnTo: string, landing: string]> = [
+      [`${server.baseURL}/settings/security?from=mail#sessions`, '/settings/security?from=mail#sessions'],
+      ['//example.com/phish', '/'],
+      ['https://example.com/', '/'],
+      ['javascript:alert(document.cookie)', '/'],
+    ];
+
+    for (const [returnTo, landing] of cases) {
+      await page.goto(`${server.baseURL}/login?returnTo=${encodeURIComponent(returnTo)}`);
+      await logInHere(page, user);
+      await page.getByRole('button', { name: 'Log out' }).waitFor();
+      expect(page.url()).toBe(`${server.baseURL}${landing}`);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('button', { name: 'Log in', exact: true }).waitFor();
+    }
+    await context.close();
   });
 
   it('"Log out" in one tab signs the other tab out too', async () => {

@@ -33,19 +33,23 @@ function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const [port, database] = await Promise.all([freePort(), freshDatabase()]);
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=@tenure/source', '--import', 'tsx', 'scripts/start.mjs'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: `tenure-e2e-${randomBytes(4).toString('hex')}:`,
-      LOG_LEVEL: 'warn',
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=@tenure/source', '--import', 'tsx', 'scripts/start.mjs'],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        REDIS_KEY_PREFIX: `tenure-e2e-${randomBytes(4).toString('hex')}:`,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout?.on('data', (chunk: Buffer) => {
     log += chunk.toString();
   });
