@@ -1,4 +1,7 @@
 // @vitest-environment node
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -15,10 +18,24 @@ import { describeInBrowser } from './support/describe-in-browser.ts';
 import { type RunningServer, startServer } from './support/server.ts';
 
 const ACCESS_TOKEN_TTL_MS = 6_000;
+const screenshots = resolve(import.meta.dirname, '../../docs/screenshots');
+
+/** Name and content hash of every README screenshot. */
+function fingerprint(): string[] {
+  return readdirSync(screenshots)
+    .sort()
+    .map(
+      (name) =>
+        `${name} ${createHash('sha256')
+          .update(readFileSync(resolve(screenshots, name)))
+          .digest('hex')}`,
+    );
+}
 
 describeInBrowser('sessions in real Chromium against npm start', () => {
   let server: RunningServer;
   let browser: Browser;
+  const screenshotsBefore = fingerprint();
 
   beforeAll(async () => {
     // Six-second access tokens, so the two-tab test can let them expire.
@@ -163,5 +180,10 @@ describeInBrowser('sessions in real Chromium against npm start', () => {
       expect(await page.getByRole('button', { name: 'Log out' }).count()).toBe(1);
     }
     await context.close();
+  });
+
+  // Last in this file, after every page above was opened and shot at.
+  it('leaves the README screenshots as they were (taking them is `npm run screenshots`)', () => {
+    expect(fingerprint()).toEqual(screenshotsBefore);
   });
 });
