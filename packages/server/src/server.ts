@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { startCleanupSchedule } from './ops/cleanup-schedule.ts';
+import { createMetrics } from './ops/metrics.ts';
 import { createMetricsServer } from './ops/metrics-plugin.ts';
 import { shutdown } from './ops/shutdown.ts';
 
@@ -22,11 +22,8 @@ async function main() {
     }
     throw error;
   }
-  const app = await buildApp({ config });
-  const schedule = startCleanupSchedule(app);
-  // Also on any other app.close(): the scheduler lets go before the pools close. onClose hooks run
-  // last-registered first, so this one runs before buildApp's, which closes the database.
-  app.addHook('onClose', () => schedule.stop());
+  const metrics = createMetrics({ activeSessionsCacheMs: 30_000 });
+  const app = await buildApp({ config, metrics });
   let stopMetrics: (() => Promise<void>) | undefined;
 
   closeWithGrace(
@@ -39,7 +36,7 @@ async function main() {
     async ({ signal, err }) => {
       if (err) app.log.error({ err }, 'shutting down after an error');
       else app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-      await shutdown(app, schedule, { graceMs: REQUEST_GRACE_MS });
+      await shutdown(app, { graceMs: REQUEST_GRACE_MS });
       await stopMetrics?.();
       app.log.info('shutdown complete: requests finished, scheduler stopped, pools closed');
     },
@@ -48,7 +45,7 @@ async function main() {
   await app.listen({ port: config.port, host: config.host });
   if (config.metricsPort !== undefined) {
     const metricsServer = await createMetricsServer({
-      metrics: app.tenure.metrics,
+      metrics,
       port: config.metricsPort,
       host: config.host,
       token: config.metricsToken,

@@ -1,14 +1,11 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { errorResponses } from '../http/schemas.ts';
-import type { Services } from '../http/services.ts';
 import { requestContext } from '../sessions/sign-in-context.ts';
+import type { AuthService } from './auth-service.ts';
 import { ChangePasswordBody } from './schemas.ts';
 
 /** `POST /password`: change the password with the current one; every other session ends. */
-export const passwordRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
-  app,
-  { services },
-) => {
+export const passwordRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = async (app, { auth }) => {
   app.post(
     '/password',
     {
@@ -23,6 +20,6 @@ export const passwordRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       preHandler: app.authenticate,
       config: { limits: ['password-session'] },
     },
-    async (request) => services.auth.changePassword(request.auth, request.body, requestContext(request)),
+    async (request) => auth.changePassword(request.auth, request.body, requestContext(request)),
   );
 };

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database, UserRow } from '../db/schema.ts';
+import type { PublicUser } from '../sessions/schemas.ts';
 
+export function toPublicUser(user: UserRow): PublicUser {
+  return { id: user.user_id, email: user.email, name: user.name };
+}
+
+/** All SQL about Tenure's own password accounts. */
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -16,6 +22,12 @@ export class UserRepository {
 
   findById(userId: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  /** The public profile of a session's user: just the id when it is not one of ours. */
+  async profile(userId: string): Promise<PublicUser> {
+    const user = await this.findById(userId);
+    return user ? toPublicUser(user) : { id: userId };
   }
 
   /** Undefined when the email is taken (unique violation), without a race between check and insert. */

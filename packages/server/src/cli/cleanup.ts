@@ -16,9 +16,9 @@ await runCli(async (database, config) => {
     log.info('session cleanup skipped: another instance holds the lock');
     return 'Cleanup is already running on another instance; nothing done.';
   }
-  const { expired, deleted, batches, durationMs } = result;
-  log.info({ expired, deleted, batches, durationMs }, 'session cleanup done');
+  const { deleted, expiredUnobserved, batches, durationMs } = result;
+  log.info({ deleted, expiredUnobserved, batches, durationMs }, 'session cleanup done');
   const metricsFile = values['metrics-file'];
   if (metricsFile) await writeCleanupMetrics(metricsFile, result, systemClock.now());
-  return `Cleanup: ${expired} expired sessions revoked, ${deleted} old revoked sessions deleted in ${durationMs} ms.`;
+  return `Cleanup: ${deleted} sessions that ended more than the retention period ago deleted in ${durationMs} ms.`;
 });

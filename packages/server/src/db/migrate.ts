@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/0001-initial.ts';
 import * as unrevokedIndexes from './migrations/0002-unrevoked-indexes.ts';
 import * as sessionListIndex from './migrations/0003-session-list-index.ts';
+import * as endingReasons from './migrations/0004-ending-reasons.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-unrevoked-indexes': unrevokedIndexes,
   '0003-session-list-index': sessionListIndex,
+  '0004-ending-reasons': endingReasons,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,11 +5,5 @@ export { createGeolocator, type GeolocatorOptions } from './geolocation/create-g
 export { createOfflineGeolocator, type OfflineGeolocator } from './geolocation/offline.ts';
 export { normalizeIp } from './ip.ts';
 export { type IpScope, ipScope } from './ip-ranges.ts';
-export {
-  assessSignIn,
-  NEW_DEVICE_LOOKBACK_DAYS,
-  type PriorSignIn,
-  type SignInNovelty,
-} from './sign-in-novelty.ts';
 export type { DeviceInfo, DeviceType, Geolocator, Location } from './types.ts';
 export { MAX_USER_AGENT_LENGTH } from './types.ts';

@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 
-/** The error envelope every failure uses (SPEC §4). */
+/** The error envelope every failure uses: `{"error":{"code","message"}}`. */
 export const ErrorResponse = Type.Object(
   { error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }) },
   { additionalProperties: false, $id: 'ErrorResponse' },

@@ -1,6 +1,10 @@
 import { Cron } from 'croner';
-import type { FastifyInstance } from 'fastify';
-import { type CleanupResult, runCleanup } from '../sessions/cleanup.ts';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { DatabaseHandle } from '../db/connect.ts';
+import { type CleanupPolicy, type CleanupResult, runCleanup } from '../sessions/cleanup.ts';
+import type { Endings } from '../sessions/endings.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface CleanupSchedule {
   /** Runs one tick now, as the cron would; resolves with what this instance did (undefined: failed, logged). */
@@ -10,6 +14,14 @@ export interface CleanupSchedule {
 }
 
 export interface CleanupScheduleOptions {
+  /** When to run: CLEANUP_CRON. */
+  cron: string;
+  policy: CleanupPolicy;
+  clock: Clock;
+  database: DatabaseHandle;
+  endings: Pick<Endings, 'ended'>;
+  log: FastifyBaseLogger;
+  metrics?: Metrics;
   /**
    * How long the winner of a tick keeps the advisory lock (at most half the time to the next
    * tick), so an instance whose clock is a little behind finds it taken instead of running the
@@ -23,15 +35,12 @@ export interface CleanupScheduleOptions {
  * Runs the expired-session cleanup on CLEANUP_CRON inside the server. Every instance schedules
  * it; the advisory lock in `runCleanup` lets exactly one of them do the work of each tick.
  */
-export function startCleanupSchedule(
-  app: FastifyInstance,
-  options: CleanupScheduleOptions = {},
-): CleanupSchedule {
-  const { config, clock, database, metrics } = app.tenure;
+export function startCleanupSchedule(options: CleanupScheduleOptions): CleanupSchedule {
+  const { policy, clock, database, metrics, log } = options;
   const stopping = new AbortController();
   let running: Promise<CleanupResult | undefined> | undefined;
 
-  const job = new Cron(config.cleanupCron, { protect: true }, async () => {
+  const job = new Cron(options.cron, { protect: true }, async () => {
     await tick();
   });
 
@@ -45,38 +54,37 @@ export function startCleanupSchedule(
     // Same-tick runs on several instances share this second: it ties their log lines together.
     const startedAt = new Date(clock.now()).toISOString();
     try {
-      const result = await runCleanup(database.db, config, clock, {
+      const result = await runCleanup(database.db, policy, clock, {
+        endings: options.endings,
         signal: stopping.signal,
         embedded: database.kind === 'pglite',
         holdLockMs: holdMs(),
       });
       if (!result.ran) {
-        app.log.debug({ startedAt }, 'session cleanup skipped: another instance holds the lock');
+        log.debug({ startedAt }, 'session cleanup skipped: another instance holds the lock');
         return result;
       }
       const summary = {
         startedAt,
-        expired: result.expired,
         deleted: result.deleted,
+        expiredUnobserved: result.expiredUnobserved,
         batches: result.batches,
         durationMs: result.durationMs,
       };
       if (result.interrupted) {
-        // Revocations made so far are real; the run itself did not finish, so no "last success".
-        metrics.sessionRevoked('expired', result.expired);
-        app.log.warn(summary, 'session cleanup interrupted by shutdown; the next run continues');
+        // Deletions made so far are real; the run itself did not finish, so no "last success".
+        log.warn(summary, 'session cleanup interrupted by shutdown; the next run continues');
         return result;
       }
-      metrics.cleanupRun({
-        revoked: result.expired,
+      metrics?.cleanupRun({
         deleted: result.deleted,
         durationSeconds: result.durationMs / 1000,
       });
-      app.log.info(summary, 'session cleanup done');
+      log.info(summary, 'session cleanup done');
       return result;
     } catch (error) {
-      metrics.cleanupFailed();
-      app.log.error({ err: error }, 'session cleanup failed');
+      metrics?.cleanupFailed();
+      log.error({ err: error }, 'session cleanup failed');
       return undefined;
     }
   }

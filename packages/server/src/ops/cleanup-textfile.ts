@@ -22,10 +22,9 @@ export async function renderCleanupMetrics(result: CleanupResult, finishedAtMs: 
     'Duration of the last cleanup run.',
     result.durationMs / 1000,
   );
-  gauge('tenure_cleanup_last_revoked_sessions', 'Expired sessions revoked by the last run.', result.expired);
   gauge(
     'tenure_cleanup_last_deleted_sessions',
-    'Old revoked sessions deleted by the last run.',
+    'Sessions deleted by the last run (ended longer than the retention period ago).',
     result.deleted,
   );
   return registry.metrics();

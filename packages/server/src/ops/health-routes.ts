@@ -1,8 +1,9 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/connect.ts';
 import { StoreUnavailableError } from '../errors.ts';
 import { errorResponses } from '../http/schemas.ts';
-import type { Services } from '../http/services.ts';
+import type { Store } from '../store/store.ts';
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
 const CHECK_TIMEOUT_MS = 2_000;
@@ -19,7 +20,10 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 /** `/healthz`: the process is up. `/readyz`: PostgreSQL and (when configured) Redis answer. */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ database: DatabaseHandle; store: Store }> = async (
+  app,
+  { database, store },
+) => {
   const tags = ['operations'];
   app.get('/healthz', { schema: { tags, response: { 200: Health } } }, async () => ({
     status: 'ok' as const,
@@ -27,20 +31,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
 
   app.get('/readyz', { schema: { tags, response: { 200: Health, ...errorResponses } } }, async () => {
     try {
-      await withTimeout(sql`SELECT 1`.execute(services.database.db), 'database');
+      await withTimeout(sql`SELECT 1`.execute(database.db), 'database');
     } catch (error) {
       throw new StoreUnavailableError('database', error);
     }
     try {
-      await withTimeout(services.store.ping(), 'store');
+      await withTimeout(store.ping(), 'store');
     } catch (error) {
       throw new StoreUnavailableError('store', error);
     }
     return { status: 'ok' as const };
-  });
-
-  app.get('/.well-known/jwks.json', { schema: { tags: ['tokens'] } }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300');
-    return services.keyRing.jwks();
   });
 };

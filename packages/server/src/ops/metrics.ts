@@ -1,4 +1,6 @@
+import { type DeviceType, deviceTypes, type EndReason, endReasons } from '@tenure/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createActiveSessionsGauge } from './active-sessions-gauge.ts';
 import { createSessionSamplers, type SessionLookups } from './session-samplers.ts';
 
 /**
@@ -8,20 +10,6 @@ import { createSessionSamplers, type SessionLookups } from './session-samplers.t
  * Labels are closed sets chosen by the type system: no user id, email, IP or raw URL can
  * reach a label, which keeps both privacy and cardinality under control.
  */
-
-export const deviceTypes = ['desktop', 'mobile', 'tablet'] as const;
-export type DeviceType = (typeof deviceTypes)[number];
-
-export const revokeReasons = [
-  'logout',
-  'user',
-  'revoke_all',
-  'reuse',
-  'expired',
-  'session_limit',
-  'password_change',
-] as const;
-export type RevokeReason = (typeof revokeReasons)[number];
 
 export const refreshOutcomes = ['ok', 'grace', 'expired', 'revoked', 'reused', 'invalid'] as const;
 export type RefreshOutcome = (typeof refreshOutcomes)[number];
@@ -40,8 +28,6 @@ export interface HttpObservation {
 }
 
 export interface CleanupRun {
-  /** Sessions marked revoked with reason `expired` by this run. */
-  revoked: number;
   /** Rows deleted after the retention period. */
   deleted: number;
   durationSeconds: number;
@@ -51,8 +37,8 @@ export interface Metrics {
   /** The instance's own registry: serve it with `registry.metrics()` / `registry.contentType`. */
   readonly registry: Registry;
   sessionCreated(deviceType: DeviceType): void;
-  /** Counts `count` sessions revoked for `reason` (`revoke_all` passes how many it revoked). */
-  sessionRevoked(reason: RevokeReason, count?: number): void;
+  /** Counts `count` sessions that ended for `reason`. */
+  sessionRevoked(reason: EndReason, count?: number): void;
   /** Observes how long a session lived (created → revoked/ended), in seconds. */
   sessionEnded(durationSeconds: number): void;
   refresh(outcome: RefreshOutcome): void;
@@ -74,11 +60,7 @@ export interface Metrics {
   revokedSessionRefused(sessionId: string): void;
   /** The database reads behind `userSignedIn` and `revokedSessionRefused` (wired by `buildApp`). */
   setSessionLookups(lookups: SessionLookups): void;
-  /**
-   * Records a successful cleanup: its counters, its duration, and the last-success timestamp.
-   * The `revoked` rows are also counted as `tenure_sessions_revoked_total{reason="expired"}`,
-   * so do not call `sessionRevoked('expired')` for them again.
-   */
+  /** Records a successful cleanup: its counters, its duration, and the last-success timestamp. */
   cleanupRun(run: CleanupRun): void;
   cleanupFailed(): void;
   /**
@@ -119,7 +101,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const revoked = new Counter({
     name: 'tenure_sessions_revoked_total',
-    help: 'Sessions revoked, by reason.',
+    help: 'Sessions that ended, by reason.',
     labelNames: ['reason'] as const,
     registers,
   });
@@ -137,7 +119,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   // Zero every known series so rate() and alerts see the very first event.
   for (const device_type of deviceTypes) created.inc({ device_type }, 0);
-  for (const reason of revokeReasons) revoked.inc({ reason }, 0);
+  for (const reason of endReasons) revoked.inc({ reason }, 0);
   for (const outcome of refreshOutcomes) refreshes.inc({ outcome }, 0);
   for (const outcome of loginOutcomes) logins.inc({ outcome }, 0);
 
@@ -182,14 +164,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Cleanup runs that failed.',
     registers,
   });
-  const cleanupRevoked = new Counter({
-    name: 'tenure_cleanup_revoked_sessions_total',
-    help: 'Expired sessions marked revoked by cleanup.',
-    registers,
-  });
   const cleanupDeleted = new Counter({
     name: 'tenure_cleanup_deleted_sessions_total',
-    help: 'Revoked sessions deleted by cleanup after the retention period.',
+    help: 'Ended sessions deleted by cleanup after the retention period.',
     registers,
   });
   const cleanupDuration = new Gauge({
@@ -220,9 +197,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     setSessionLookups: samplers.setLookups,
     cleanupRun: (run) => {
       cleanupRuns.inc();
-      cleanupRevoked.inc(run.revoked);
       cleanupDeleted.inc(run.deleted);
-      revoked.inc({ reason: 'expired' }, run.revoked);
       cleanupDuration.set(run.durationSeconds);
       lastSuccess = now() / 1000;
       cleanupLastSuccess.set(lastSuccess);
@@ -240,91 +215,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         { method: httpMethods.has(m) ? m : 'OTHER', route, status_code: String(statusCode) },
         durationSeconds,
       );
-    },
-  };
-}
-
-/**
- * `tenure_active_sessions`, filled by prom-client's `collect()` at scrape time. The provider
- * runs single-flight, its value is cached, and a timeout or error falls back to the last
- * known value: a slow database must never turn a scrape into an error or a pile-up.
- */
-function createActiveSessionsGauge(
-  registry: Registry,
-  now: () => number,
-  options: MetricsOptions,
-): { setProvider: (provider: () => Promise<number>) => void } {
-  const timeoutMs = options.activeSessionsTimeoutMs ?? 2000;
-  const cacheMs = options.activeSessionsCacheMs ?? 15_000;
-  let provider: (() => Promise<number>) | undefined;
-  let last: { value: number; atMs: number } | undefined;
-  let pending: Promise<number> | undefined;
-  let failureCount = 0;
-  let currentRead: Promise<unknown> = Promise.resolve();
-
-  async function read(): Promise<number | undefined> {
-    const current = provider;
-    if (!current) return undefined;
-    if (last && now() - last.atMs < cacheMs) return last.value;
-    if (!pending) {
-      // Promise.resolve().then() also turns a synchronous throw into a rejection.
-      const call = Promise.resolve()
-        .then(current)
-        .then((value) => {
-          if (!Number.isFinite(value)) throw new Error(`active sessions provider returned ${value}`);
-          last = { value, atMs: now() };
-          return value;
-        });
-      pending = call;
-      // Cleared by identity so a late settle never clears a newer call.
-      call
-        .catch(() => undefined)
-        .finally(() => {
-          if (pending === call) pending = undefined;
-        });
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('active sessions provider timed out')), timeoutMs);
-    });
-    try {
-      return await Promise.race([pending, timeout]);
-    } catch {
-      failureCount += 1;
-      return last?.value;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  new Gauge({
-    name: 'tenure_active_sessions',
-    help: 'Active sessions (an estimate from the database, cached between scrapes).',
-    registers: [registry],
-    async collect() {
-      const reading = read();
-      currentRead = reading;
-      const value = await reading;
-      if (value !== undefined) this.set(value);
-    },
-  });
-  // Registered after the gauge, so its collect() waits for this scrape's reading.
-  new Counter({
-    name: 'tenure_active_sessions_provider_failures_total',
-    help: 'Scrapes where the active-sessions estimate failed or timed out (the last value was reported).',
-    registers: [registry],
-    async collect() {
-      await currentRead;
-      this.reset();
-      this.inc(failureCount);
-    },
-  });
-
-  return {
-    setProvider: (next) => {
-      provider = next;
-      // Ask the new provider at the next scrape, but keep the value as the fallback.
-      if (last) last = { value: last.value, atMs: Number.NEGATIVE_INFINITY };
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { CleanupSchedule } from './cleanup-schedule.ts';
 
 export interface ShutdownOptions {
   /** How long in-flight requests may take before their connections are cut. @default 10000 */
@@ -13,18 +12,15 @@ export interface ShutdownOptions {
  * database pool (the app's onClose hooks, which Fastify runs only after requests have drained).
  * Requests still running after `graceMs` lose their connections rather than hold the exit.
  */
-export async function shutdown(
-  app: FastifyInstance,
-  schedule: CleanupSchedule,
-  options: ShutdownOptions = {},
-): Promise<void> {
+export async function shutdown(app: FastifyInstance, options: ShutdownOptions = {}): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   const cut = setTimeout(() => {
     app.log.warn({ graceMs }, 'requests still in flight after the grace period; closing their connections');
     app.server.closeAllConnections();
   }, graceMs);
   try {
-    await Promise.all([schedule.stop(), app.close()]);
+    // The app's preClose hook interrupts a running cleanup at once, before requests drain.
+    await app.close();
   } finally {
     clearTimeout(cut);
   }

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { TenureError } from '../errors.ts';
+import { TenureError, toEnvelope } from '../errors.ts';
 import type { Authenticated, SessionService } from '../sessions/session-service.ts';
+import { toTenureError } from './error-handler.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -9,8 +10,11 @@ declare module 'fastify' {
     auth: Authenticated;
   }
   interface FastifyInstance {
-    /** preHandler that admits a request with a live access token of a session that is not revoked. */
-    authenticate: (request: FastifyRequest) => Promise<void>;
+    /**
+     * preHandler that admits a request with a live access token of a session that has not ended
+     * and sets `request.auth`; any other request is answered 401/503 in Tenure's error envelope.
+     */
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
   }
 }
 
@@ -23,16 +27,27 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * `app.authenticate` for the routes of an adopting app (and ours): verifies the token from
- * memory (cached signature checks, in-memory denylist), no database round trip.
+ * `app.authenticate` for the routes of an adopting app and ours: verifies the token from memory
+ * (cached signature checks, in-memory denylist), no database round trip. Its failures are sent
+ * here, in Tenure's envelope that the client reads, so an adopter's own error handler is neither
+ * replaced nor asked to know Tenure's codes.
  */
 async function authenticatePlugin(app: FastifyInstance, options: { sessions: SessionService }) {
   app.decorateRequest('auth', null as unknown as Authenticated);
-  app.decorate('authenticate', async (request: FastifyRequest) => {
-    const token = bearerToken(request);
-    if (!token) throw new TenureError('invalid_token', 'A Bearer access token is required.');
-    request.auth = await options.sessions.authenticate(token);
+  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const token = bearerToken(request);
+      if (!token) throw new TenureError('invalid_token', 'A Bearer access token is required.');
+      request.auth = await options.sessions.authenticate(token);
+      return undefined;
+    } catch (error) {
+      const failure = toTenureError(error);
+      if (failure.status >= 500) request.log.error({ err: error }, 'authentication unavailable');
+      if (failure.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(failure.retryAfterSeconds));
+      return reply.status(failure.status).header('cache-control', 'no-store').send(toEnvelope(failure));
+    }
   });
 }
 
-export const authenticate = fp(authenticatePlugin, { name: 'tenure-authenticate' });
+export const authenticate = fp(authenticatePlugin, { name: 'tenure-authenticate', fastify: '5.x' });

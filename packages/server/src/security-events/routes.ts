@@ -1,6 +1,6 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { bearerSecurity, errorResponses, Timestamp } from '../http/schemas.ts';
-import type { Services } from '../http/services.ts';
+import type { SecurityEventRepository } from './security-event-repository.ts';
 
 const SecurityEvent = Type.Object(
   {
@@ -21,9 +21,9 @@ const Query = Type.Object(
 );
 
 /** The user's own audit trail, newest first, for the security settings page. */
-export const securityEventRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
+export const securityEventRoutes: FastifyPluginAsyncTypebox<{ repository: SecurityEventRepository }> = async (
   app,
-  { services },
+  { repository },
 ) => {
   app.addHook('preHandler', app.authenticate);
   app.get(
@@ -37,10 +37,7 @@ export const securityEventRoutes: FastifyPluginAsyncTypebox<{ services: Services
       },
     },
     async (request) => {
-      const rows = await services.events.repository.findRecentByUser(
-        request.auth.userId,
-        Number(request.query.limit ?? 50),
-      );
+      const rows = await repository.findRecentByUser(request.auth.userId, Number(request.query.limit ?? 50));
       return {
         events: rows.map((row) => ({
           id: row.event_id,

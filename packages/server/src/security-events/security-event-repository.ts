@@ -30,6 +30,7 @@ export interface NewSecurityEvent {
 
 const USER_AGENT_CAP = 512;
 
+/** All SQL about the audit log. */
 export class SecurityEventRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -75,5 +76,14 @@ export class SecurityEventRepository {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /** Whether the user signed in since `since` with this device key, or from this country. */
+  hasSignedIn(userId: string, since: Date, match: { deviceKey: string } | { country: string }) {
+    const where =
+      'deviceKey' in match
+        ? { key: 'deviceKey', value: match.deviceKey }
+        : { key: 'country', value: match.country };
+    return this.hasSince(userId, since, { types: ['login_success'], ...where });
   }
 }

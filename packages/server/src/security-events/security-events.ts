@@ -2,8 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { NewSecurityEvent, SecurityEventRepository } from './security-event-repository.ts';
 
 /**
- * The audit log. Writing an event never fails the action it records (a lost audit row is
- * logged loudly instead), except where the caller awaits `recordOrThrow`.
+ * The audit log. Writing an event never fails the action it records: a lost audit row is logged
+ * loudly instead.
  */
 export class SecurityEvents {
   constructor(

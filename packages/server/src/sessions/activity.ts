@@ -12,7 +12,7 @@ export class ActivityTracker {
   private readonly pending = new Map<string, number>();
   /** When each session's `last_active` was last written (by us or by a refresh). */
   private readonly written = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -46,13 +46,12 @@ export class ActivityTracker {
 
   start(): void {
     const tick = Math.min(15_000, Math.max(250, this.intervalMs / 4));
-    this.timer = setInterval(() => void this.flush(), tick);
-    this.timer.unref();
+    this.stopTimer = this.clock.every(tick, () => this.flush());
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
     await this.flush({ force: true });
   }
 

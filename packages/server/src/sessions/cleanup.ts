@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { SessionRepository } from './session-repository.ts';
+import { CleanupRepository } from './cleanup-repository.ts';
+import type { Endings } from './endings.ts';
 
 export interface CleanupResult {
-  /** Sessions past their absolute expiry or idle timeout, now marked revoked ('expired'). */
-  expired: number;
-  /** Rows revoked longer ago than the retention period, now deleted. */
+  /** Rows deleted because they ended longer than the retention period ago. */
   deleted: number;
+  /** Of those, sessions that expired without anyone noticing: their `expired` ending is reported now. */
+  expiredUnobserved: number;
   durationMs: number;
   /** False when another instance held the lock and this run did nothing. */
   ran: boolean;
@@ -19,7 +19,15 @@ export interface CleanupResult {
   batches: number;
 }
 
+export interface CleanupPolicy {
+  inactivityTimeoutMs: number;
+  /** How long an ended session is kept (it answers `session_expired` / `session_revoked` until then). */
+  revokedRetentionMs: number;
+}
+
 export interface CleanupOptions {
+  /** Reports the `expired` ending of deleted sessions nobody had seen expire. */
+  endings?: Pick<Endings, 'ended'>;
   /** Rows per statement. @default 5000 (1000 when `embedded`) */
   batchSize?: number;
   /** Stops the run between batches, e.g. on shutdown; the next run picks up the rest. */
@@ -46,9 +54,10 @@ const BATCH_SIZE = 5_000;
 const EMBEDDED_BATCH_SIZE = 1_000;
 
 /**
- * Expired-session cleanup in short batches (each its own statement, so no lock is held across
- * millions of rows and requests keep going between them), under a PostgreSQL advisory lock so
- * only one instance runs it at a time.
+ * Retention cleanup. Expiry is a fact of a session's timestamps, so nothing is rewritten to
+ * expire it; cleanup only deletes sessions that ended longer than the retention period ago, in
+ * short batches (each its own statement, so no lock is held across millions of rows), under a
+ * PostgreSQL advisory lock so only one instance runs it at a time.
  *
  * On PostgreSQL the lock is a session lock on one pooled connection that the batches also use;
  * the pool's other connections keep serving requests. A lock held by a crashed instance goes
@@ -56,37 +65,35 @@ const EMBEDDED_BATCH_SIZE = 1_000;
  */
 export async function runCleanup(
   db: Kysely<Database>,
-  config: Pick<Config, 'inactivityTimeoutMs' | 'revokedRetentionMs'>,
+  policy: CleanupPolicy,
   clock: Clock,
   options: CleanupOptions = {},
 ): Promise<CleanupResult> {
-  if (options.embedded) return underLock(db, config, clock, options);
-  return db.connection().execute((connection) => underLock(connection, config, clock, options));
+  if (options.embedded) return underLock(db, policy, clock, options);
+  return db.connection().execute((connection) => underLock(connection, policy, clock, options));
 }
 
 async function underLock(
   db: Kysely<Database>,
-  config: Pick<Config, 'inactivityTimeoutMs' | 'revokedRetentionMs'>,
+  policy: CleanupPolicy,
   clock: Clock,
   options: CleanupOptions,
 ): Promise<CleanupResult> {
   const started = clock.now();
   const startedReal = performance.now();
-  const { rows } = await sql<{
-    locked: boolean;
-  }>`SELECT pg_try_advisory_lock(${CLEANUP_LOCK_KEY}) AS locked`.execute(db);
-  if (!rows[0]?.locked) {
-    return { expired: 0, deleted: 0, durationMs: 0, ran: false, interrupted: false, batches: 0 };
+  const repository = new CleanupRepository(db, policy.inactivityTimeoutMs);
+  if (!(await repository.tryLock(CLEANUP_LOCK_KEY))) {
+    return { deleted: 0, expiredUnobserved: 0, durationMs: 0, ran: false, interrupted: false, batches: 0 };
   }
   try {
-    const done = await runBatches(new SessionRepository(db), config, clock, options);
+    const done = await runBatches(repository, policy, clock, options);
     const durationMs = clock.now() - started;
     if (!options.embedded) {
       await holdFor((options.holdLockMs ?? 0) - (performance.now() - startedReal), options.signal);
     }
     return { ...done, durationMs, ran: true };
   } finally {
-    await sql`SELECT pg_advisory_unlock(${CLEANUP_LOCK_KEY})`.execute(db);
+    await repository.unlock(CLEANUP_LOCK_KEY);
   }
 }
 
@@ -95,40 +102,32 @@ function holdFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
 
-/** First the expired rows, then the long-revoked ones; a short batch means nothing is left. */
+/** Batches until one comes back short (nothing left) or the run is stopped. */
 async function runBatches(
-  repository: SessionRepository,
-  config: Pick<Config, 'inactivityTimeoutMs' | 'revokedRetentionMs'>,
+  repository: CleanupRepository,
+  policy: CleanupPolicy,
   clock: Clock,
   options: CleanupOptions,
-): Promise<Pick<CleanupResult, 'expired' | 'deleted' | 'batches' | 'interrupted'>> {
+): Promise<Pick<CleanupResult, 'deleted' | 'expiredUnobserved' | 'batches' | 'interrupted'>> {
   const batchSize = options.batchSize ?? (options.embedded ? EMBEDDED_BATCH_SIZE : BATCH_SIZE);
   const stopped = () => options.signal?.aborted === true;
-  // PGlite serves one statement at a time, queued in order: a request needing several statements
-  // would wait behind one batch per statement. Resting as long as each batch took gives requests
-  // at least half of the database while a backlog is cleaned. PostgreSQL needs no rest.
-  const batch = async <T>(work: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    const result = await work();
-    if (options.embedded) await holdFor(performance.now() - started, options.signal);
-    return result;
-  };
-  let expired = 0;
   let deleted = 0;
+  let expiredUnobserved = 0;
   let batches = 0;
   for (let more = true; more && !stopped(); batches++) {
-    const now = clock.now();
-    const rows = await batch(() =>
-      repository.expireBatch(new Date(now), new Date(now - config.inactivityTimeoutMs), batchSize),
+    const started = performance.now();
+    const rows = await repository.deleteEndedBefore(
+      new Date(clock.now() - policy.revokedRetentionMs),
+      batchSize,
     );
-    expired += rows.length;
+    const unobserved = rows.filter((row) => !row.is_revoked);
+    await options.endings?.ended(unobserved, 'expired', { actor: 'system', scope: 'all' });
+    deleted += rows.length;
+    expiredUnobserved += unobserved.length;
     more = rows.length === batchSize;
+    // PGlite serves one statement at a time, queued in order: resting as long as each batch
+    // took gives requests at least half of the database while a backlog is cleaned.
+    if (options.embedded) await holdFor(performance.now() - started, options.signal);
   }
-  for (let more = true; more && !stopped(); batches++) {
-    const cutoff = new Date(clock.now() - config.revokedRetentionMs);
-    const n = await batch(() => repository.deleteRevokedBatch(cutoff, batchSize));
-    deleted += n;
-    more = n === batchSize;
-  }
-  return { expired, deleted, batches, interrupted: stopped() };
+  return { deleted, expiredUnobserved, batches, interrupted: stopped() };
 }

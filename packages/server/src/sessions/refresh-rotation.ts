@@ -1,159 +1,170 @@
 import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
 import type { SessionRow } from '../db/schema.ts';
 import { TenureError } from '../errors.ts';
-import type { Metrics } from '../ops/metrics.ts';
-import type { SecurityEvents } from '../security-events/security-events.ts';
 import { deriveSuccessor, hashRefreshToken, isWellFormedRefreshToken } from '../tokens/refresh-token.ts';
 import type { ActivityTracker } from './activity.ts';
-import type { Revocations } from './revocation.ts';
+import { effectiveLastActive, sessionState, stateError } from './active.ts';
+import type { Endings } from './endings.ts';
+import type { RefreshRefusal, SessionOutcomes } from './outcomes.ts';
+import { toFacts } from './public-session.ts';
 import type { SessionRepository } from './session-repository.ts';
 import type { IssuedSession } from './session-service.ts';
 import type { SignInContext } from './sign-in-context.ts';
-import { sessionValidity, validityError } from './validity.ts';
 
 export interface RefreshRotationDeps {
-  config: Readonly<Config>;
   clock: Clock;
   repository: SessionRepository;
-  events: SecurityEvents;
   activity: ActivityTracker;
-  metrics: Metrics;
+  outcomes: SessionOutcomes;
+  endings: Endings;
+  inactivityTimeoutMs: number;
+  refreshReuseGraceMs: number;
   /** HMAC key from which successor refresh tokens are derived. */
   refreshSecret: string;
+  issue: (session: SessionRow, refreshToken: string) => Promise<IssuedSession>;
 }
+
+const messages = {
+  invalid: 'The refresh token is missing or not valid.',
+  revoked: 'This session has been signed out.',
+  expired: 'This session has expired.',
+  reused: 'This refresh token was already used; the session has been signed out.',
+} as const;
+
+const codes = {
+  invalid: 'invalid_refresh_token',
+  revoked: 'session_revoked',
+  expired: 'session_expired',
+  reused: 'refresh_token_reused',
+} as const;
 
 /** `POST /refresh`: one refresh token in, its successor (and a new access token) out. */
 export class RefreshRotation {
-  constructor(
-    private readonly deps: RefreshRotationDeps,
-    private readonly revocations: Revocations,
-    private readonly issueTokens: (session: SessionRow, refreshToken: string) => Promise<IssuedSession>,
-  ) {}
+  constructor(private readonly deps: RefreshRotationDeps) {}
 
   /**
-   * Rotation as ordered guard clauses (STYLE 6). The theft branch revokes and records before it
-   * fails, in statements of their own, so the response's failure cannot roll it back.
+   * Ordered guard clauses. The theft branch ends the session and records it before it fails, in
+   * statements of their own, so the failure of the request cannot roll it back.
    */
   async refresh(refreshToken: string, context: SignInContext): Promise<IssuedSession> {
-    const { repository, config, clock, metrics } = this.deps;
-    if (!isWellFormedRefreshToken(refreshToken)) return this.fail('invalid', 'invalid_refresh_token');
+    const { repository } = this.deps;
+    if (!isWellFormedRefreshToken(refreshToken)) return this.refuse('invalid', context);
     const hash = hashRefreshToken(refreshToken);
+    const session = await repository.findByTokenHash(hash);
 
-    let session = await repository.findByTokenHash(hash);
-    // Unknown token: either an old link of a chain (theft) or garbage.
+    // Unknown token: an old link of a chain (theft) or garbage.
     if (!session) {
       const stolenFrom = await repository.findRetiredTokenSession(hash);
-      if (stolenFrom) return this.theft(stolenFrom, context, 'retired token presented');
-      return this.fail('invalid', 'invalid_refresh_token');
+      const owner = stolenFrom ? await repository.findById(stolenFrom) : undefined;
+      if (!owner) return this.refuse('invalid', context);
+      return this.refuseInactive(owner, context) ?? this.theft(owner, context, 'retired token presented');
     }
 
-    let lostRace = false;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      // Session not active: revoked, past its absolute expiry or idle.
-      const validity = sessionValidity(
-        session,
-        clock.now(),
-        config.inactivityTimeoutMs,
-        Math.max(session.last_active.getTime(), this.deps.activity.lastActivity(session.session_id) ?? 0),
-      );
-      if (validity !== 'active') {
-        if (validity !== 'revoked')
-          await this.revocations.revokeOne(session.session_id, undefined, 'expired');
-        await this.recordRefreshFailure(session, context, validity);
-        return this.fail(validity === 'revoked' ? 'revoked' : 'expired', validityError[validity]);
-      }
+    // Session not active: signed out, past its absolute expiry or idle.
+    const inactive = this.refuseInactive(session, context);
+    if (inactive) return inactive;
 
-      // The current token: rotate. Exactly one concurrent caller wins the compare-and-set.
-      if (session.refresh_token_hash === hash) {
-        const successor = deriveSuccessor(this.deps.refreshSecret, refreshToken);
-        const rotated = await repository.rotate({
-          sessionId: session.session_id,
-          expectedGeneration: session.generation,
-          newHash: hashRefreshToken(successor),
-          retireHash: session.previous_token_hash,
-          now: new Date(clock.now()),
-          device: {
-            ip_address: context.ipAddress,
-            location: context.location,
-            user_agent: context.userAgent,
-            device_type: context.device.deviceType,
-            device_name: context.device.deviceName,
-            browser: context.device.browser,
-            os: context.device.os,
-          },
-        });
-        if (rotated) {
-          this.deps.activity.markWritten(rotated.session_id);
-          metrics.refresh('ok');
-          return this.issueTokens(rotated, successor);
-        }
-        // Lost the race to a concurrent refresh with the same token: re-read and take the
-        // grace branch below, which hands back the winner's successor.
-        session = await repository.findById(session.session_id);
-        if (!session) return this.fail('invalid', 'invalid_refresh_token');
-        lostRace = true;
-        continue;
-      }
+    // The previous token: a replay (grace) or theft.
+    if (session.refresh_token_hash !== hash) return this.replay(session, refreshToken, context, false);
 
-      // The previous token inside the grace window (two tabs, a retried request): hand back the
-      // current successor, never rotate twice.
-      const rotatedAt = session.rotated_at?.getTime() ?? 0;
-      // A request that lost the race moments ago is inside the window even when the window is 0.
-      const inGrace = lostRace || clock.now() - rotatedAt <= config.refreshReuseGraceMs;
-      if (session.previous_token_hash === hash && inGrace) {
-        const successor = deriveSuccessor(this.deps.refreshSecret, refreshToken);
-        if (hashRefreshToken(successor) === session.refresh_token_hash) {
-          this.deps.activity.record(session.session_id);
-          metrics.refresh('grace');
-          return this.issueTokens(session, successor);
-        }
-      }
-      break;
-    }
-
-    // Anything else — the previous token after the grace window — is theft.
-    return this.theft(session!.session_id, context, 'previous token presented after the grace window');
-  }
-
-  private async theft(sessionId: string, context: SignInContext, why: string): Promise<never> {
-    const revoked = await this.revocations.revokeOne(sessionId, undefined, 'reuse');
-    const session = revoked ?? (await this.deps.repository.findById(sessionId));
-    await this.deps.events.record({
-      type: 'refresh_token_reused',
-      userId: session?.user_id ?? null,
-      sessionId,
-      ipAddress: context.ipAddress,
-      userAgent: context.userAgent,
-      detail: { why, sessionRevoked: revoked !== undefined },
-      at: new Date(this.deps.clock.now()),
-    });
-    return this.fail('reused', 'refresh_token_reused');
-  }
-
-  private async recordRefreshFailure(session: SessionRow, context: SignInContext, validity: string) {
-    await this.deps.events.record({
-      type: 'refresh_failure',
-      userId: session.user_id,
+    // The current token: rotate. Exactly one concurrent caller wins the compare-and-set.
+    const successor = deriveSuccessor(this.deps.refreshSecret, refreshToken);
+    const rotated = await repository.rotate({
       sessionId: session.session_id,
-      ipAddress: context.ipAddress,
-      userAgent: context.userAgent,
-      detail: { reason: validity },
-      at: new Date(this.deps.clock.now()),
+      expectedGeneration: session.generation,
+      newHash: hashRefreshToken(successor),
+      retireHash: session.previous_token_hash,
+      now: new Date(this.deps.clock.now()),
+      device: {
+        ip_address: context.ipAddress,
+        location: context.location,
+        user_agent: context.userAgent,
+        device_type: context.device.deviceType,
+        device_name: context.device.deviceName,
+        browser: context.device.browser,
+        os: context.device.os,
+      },
     });
+    if (rotated) {
+      this.deps.activity.markWritten(rotated.session_id);
+      await this.deps.outcomes.emit({ type: 'rotated', session: toFacts(rotated) });
+      return this.deps.issue(rotated, successor);
+    }
+
+    // Lost the race to a concurrent refresh with the same token: the winner's successor is now
+    // current and this token is the previous one, which the grace branch hands back.
+    const winner = await repository.findById(session.session_id);
+    if (!winner) return this.refuse('invalid', context);
+    return this.refuseInactive(winner, context) ?? this.replay(winner, refreshToken, context, true);
   }
 
-  private fail(
-    outcome: 'invalid' | 'revoked' | 'expired' | 'reused',
-    code: 'invalid_refresh_token' | 'session_revoked' | 'session_expired' | 'refresh_token_reused',
-  ): never {
-    this.deps.metrics.refresh(outcome);
-    const messages = {
-      invalid_refresh_token: 'The refresh token is missing or not valid.',
-      session_revoked: 'This session has been signed out.',
-      session_expired: 'This session has expired.',
-      refresh_token_reused: 'This refresh token was already used; the session has been signed out.',
-    } as const;
-    throw new TenureError(code, messages[code]);
+  /**
+   * The previous token inside the grace window (two tabs, a retried request): the current
+   * successor, never a second one. A request that lost a race moments ago is inside the window
+   * even when the window is 0. Anything else is theft.
+   */
+  private async replay(
+    session: SessionRow,
+    refreshToken: string,
+    context: SignInContext,
+    lostRace: boolean,
+  ): Promise<IssuedSession> {
+    const hash = hashRefreshToken(refreshToken);
+    const rotatedAt = session.rotated_at?.getTime() ?? 0;
+    const inGrace = lostRace || this.deps.clock.now() - rotatedAt <= this.deps.refreshReuseGraceMs;
+    const successor = deriveSuccessor(this.deps.refreshSecret, refreshToken);
+    const isPredecessor =
+      session.previous_token_hash === hash && hashRefreshToken(successor) === session.refresh_token_hash;
+    if (!isPredecessor || !inGrace) {
+      return this.theft(session, context, 'previous token presented after the grace window');
+    }
+    this.deps.activity.record(session.session_id);
+    await this.deps.outcomes.emit({ type: 'grace_replay', session: toFacts(session) });
+    return this.deps.issue(session, successor);
+  }
+
+  /** The refusal for a session that is not active, recording expiry once; undefined when active. */
+  private refuseInactive(session: SessionRow, context: SignInContext): Promise<never> | undefined {
+    const now = this.deps.clock.now();
+    const lastActive = effectiveLastActive(session, this.deps.activity.lastActivity(session.session_id));
+    const state = sessionState(session, now, this.deps.inactivityTimeoutMs, lastActive);
+    if (state === 'active') return undefined;
+    return (async () => {
+      if (!session.is_revoked) {
+        await this.deps.endings.end({ sessionId: session.session_id }, 'expired', {
+          actor: 'system',
+          scope: 'one',
+          context,
+        });
+      }
+      return this.refuse(stateError[state] === 'session_revoked' ? 'revoked' : 'expired', context, session);
+    })();
+  }
+
+  private async theft(session: SessionRow, context: SignInContext, why: string): Promise<never> {
+    const ended = await this.deps.endings.end({ sessionId: session.session_id }, 'reuse', {
+      actor: 'system',
+      scope: 'one',
+      context,
+    });
+    await this.deps.outcomes.emit({
+      type: 'reuse_detected',
+      sessionId: session.session_id,
+      userId: session.user_id,
+      why,
+      ended: ended.length > 0,
+      context,
+    });
+    return this.refuse('reused', context, session);
+  }
+
+  private async refuse(reason: RefreshRefusal, context: SignInContext, session?: SessionRow): Promise<never> {
+    await this.deps.outcomes.emit({
+      type: 'refresh_refused',
+      reason,
+      context,
+      ...(session && { session: toFacts(session) }),
+    });
+    throw new TenureError(codes[reason], messages[reason]);
   }
 }

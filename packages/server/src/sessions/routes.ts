@@ -1,13 +1,19 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import { bearerSecurity, errorResponses } from '../http/schemas.ts';
-import type { Services } from '../http/services.ts';
 import { toPublicSession } from './public-session.ts';
+import type { RefreshCookie } from './refresh-cookie.ts';
 import { EmptyBody, RevokeAllResponse, SessionParams, SessionsResponse } from './schemas.ts';
+import type { SessionService } from './session-service.ts';
 import { requestContext } from './sign-in-context.ts';
 
+export interface SessionRoutesOptions {
+  sessions: SessionService;
+  cookie: RefreshCookie;
+}
+
 /** The user's devices: list, sign one out, sign out all others. Every route needs a token. */
-export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { sessions, refreshCookie } = services;
+const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, { sessions, cookie }) => {
   const tags = ['sessions'];
   const security = bearerSecurity;
   app.addHook('preHandler', app.authenticate);
@@ -28,7 +34,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       const { userId, sessionId: current } = request.auth;
       await sessions.revokeByUser(userId, request.params.sessionId, current, requestContext(request));
       // Revoking the current session signs this browser out.
-      if (request.params.sessionId === current) refreshCookie.clear(reply);
+      if (request.params.sessionId === current) cookie.clear(reply);
       return reply.status(204).send(null);
     },
   );
@@ -42,3 +48,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
   );
 };
+
+export default fp(sessionRoutes, {
+  name: 'tenure-session-routes',
+  dependencies: ['tenure-authenticate'],
+  encapsulate: true,
+});

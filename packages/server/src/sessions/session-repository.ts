@@ -1,23 +1,40 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import type { EndReason } from '@tenure/protocol';
 import type { Database, NewSession, SessionRow } from '../db/schema.ts';
+import { activeSession } from './active.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
+/** The columns an ending reports (what `toFacts` reads). */
+export const factColumns = [
+  'session_id',
+  'user_id',
+  'device_type',
+  'device_name',
+  'browser',
+  'os',
+  'ip_address',
+  'location',
+  'created_at',
+  'expires_at',
+] as const;
+export type EndedRow = Pick<SessionRow, (typeof factColumns)[number]>;
 
-export interface RevokedSession {
-  session_id: string;
-  user_id: string;
-  created_at: Date;
-  expires_at: Date;
-}
-
-const revokedColumns = ['session_id', 'user_id', 'created_at', 'expires_at'] as const;
+/** What this sign-in or refresh says about the device: later client hints refine it. */
+export type DeviceColumns = Partial<
+  Pick<
+    NewSession,
+    'ip_address' | 'location' | 'user_agent' | 'device_type' | 'device_name' | 'browser' | 'os'
+  >
+>;
 
 /** All SQL about sessions. Ownership (`user_id`) is part of every query that takes a user. */
 export class SessionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inactivityTimeoutMs: number,
+  ) {}
 
-  async insert(session: NewSession, db: Db = this.db): Promise<void> {
-    await db.insertInto('user_sessions').values(session).execute();
+  async insert(session: NewSession): Promise<void> {
+    await this.db.insertInto('user_sessions').values(session).execute();
   }
 
   /** The session whose current or previous refresh token has this hash. */
@@ -50,8 +67,8 @@ export class SessionRepository {
 
   /**
    * Compare-and-set on `generation`: exactly one of any number of concurrent refreshes with
-   * the same token wins; the others see no row and fall back to the grace path. The token
-   * that stops being "previous" is retired in the same statement, so its later use is theft.
+   * the same token wins; the others see no row and take the grace path. The token that stops
+   * being "previous" is retired in the same statement, so its later use is theft.
    */
   async rotate(input: {
     sessionId: string;
@@ -59,13 +76,7 @@ export class SessionRepository {
     newHash: string;
     now: Date;
     retireHash: string | null;
-    /** What this refresh request says about the device: later client hints refine it. */
-    device?: Partial<
-      Pick<
-        NewSession,
-        'ip_address' | 'location' | 'user_agent' | 'device_type' | 'device_name' | 'browser' | 'os'
-      >
-    >;
+    device: DeviceColumns;
   }): Promise<SessionRow | undefined> {
     const { sessionId, expectedGeneration, newHash, now, retireHash, device } = input;
     const result = await sql<SessionRow>`
@@ -76,13 +87,13 @@ export class SessionRepository {
           rotated_at = ${now},
           generation = generation + 1,
           last_active = GREATEST(last_active, ${now}),
-          ip_address = COALESCE(${device?.ip_address ?? null}, ip_address),
-          location = COALESCE(${device?.location ?? null}, location),
-          user_agent = COALESCE(${device?.user_agent ?? null}, user_agent),
-          device_type = COALESCE(${device?.device_type ?? null}, device_type),
-          device_name = COALESCE(${device?.device_name ?? null}, device_name),
-          browser = COALESCE(${device?.browser ?? null}, browser),
-          os = COALESCE(${device?.os ?? null}, os)
+          ip_address = COALESCE(${device.ip_address ?? null}, ip_address),
+          location = COALESCE(${device.location ?? null}, location),
+          user_agent = COALESCE(${device.user_agent ?? null}, user_agent),
+          device_type = COALESCE(${device.device_type ?? null}, device_type),
+          device_name = COALESCE(${device.device_name ?? null}, device_name),
+          browser = COALESCE(${device.browser ?? null}, browser),
+          os = COALESCE(${device.os ?? null}, os)
         WHERE session_id = ${sessionId} AND generation = ${expectedGeneration} AND NOT is_revoked
         RETURNING *
       ), retired AS (
@@ -94,60 +105,49 @@ export class SessionRepository {
     return result.rows[0];
   }
 
-  /** Revokes one session if it belongs to `userId` (when given) and is not already revoked. */
-  async revoke(input: {
-    sessionId: string;
+  /**
+   * Records the ending of sessions that have not ended yet. `activeOnly` (every ending but
+   * expiry) touches only sessions that are still active, so a session that expired is never
+   * re-labelled as signed out. Returns what it ended.
+   */
+  end(input: {
+    reason: EndReason;
+    now: Date;
+    activeOnly: boolean;
+    sessionId?: string;
     userId?: string;
-    reason: string;
-    now: Date;
-  }): Promise<RevokedSession | undefined> {
+    exceptSessionId?: string | null;
+  }): Promise<EndedRow[]> {
+    const { reason, now, activeOnly, sessionId, userId, exceptSessionId } = input;
     let query = this.db
       .updateTable('user_sessions')
-      .set({ is_revoked: true, revoked_at: input.now, revoked_reason: input.reason })
-      .where('session_id', '=', input.sessionId)
+      .set({ is_revoked: true, revoked_at: now, revoked_reason: reason })
       .where('is_revoked', '=', false);
-    if (input.userId !== undefined) query = query.where('user_id', '=', input.userId);
-    return query.returning(revokedColumns).executeTakeFirst();
+    if (activeOnly) query = query.where(activeSession(now, this.inactivityTimeoutMs));
+    if (sessionId !== undefined) query = query.where('session_id', '=', sessionId);
+    if (userId !== undefined) query = query.where('user_id', '=', userId);
+    if (exceptSessionId) query = query.where('session_id', '!=', exceptSessionId);
+    return query.returning(factColumns).execute();
   }
 
-  revokeAllExcept(input: {
-    userId: string;
-    keepSessionId: string | null;
-    reason: string;
-    now: Date;
-  }): Promise<RevokedSession[]> {
-    let query = this.db
-      .updateTable('user_sessions')
-      .set({ is_revoked: true, revoked_at: input.now, revoked_reason: input.reason })
-      .where('user_id', '=', input.userId)
-      .where('is_revoked', '=', false)
-      .where('expires_at', '>', input.now);
-    if (input.keepSessionId !== null) query = query.where('session_id', '!=', input.keepSessionId);
-    return query.returning(revokedColumns).execute();
-  }
-
-  /** Active sessions (SPEC §3), most recently active first. */
-  findActiveByUser(userId: string, now: Date, idleCutoff: Date): Promise<SessionRow[]> {
+  /** Active sessions, most recently active first. */
+  findActiveByUser(userId: string, now: Date): Promise<SessionRow[]> {
     return this.db
       .selectFrom('user_sessions')
       .selectAll()
       .where('user_id', '=', userId)
-      .where('is_revoked', '=', false)
-      .where('expires_at', '>', now)
-      .where('last_active', '>', idleCutoff)
+      .where(activeSession(now, this.inactivityTimeoutMs))
       .orderBy('last_active', 'desc')
       .execute();
   }
 
   /** Ids of the user's active sessions beyond the `keep` most recently active. */
-  async findActiveBeyondLimit(userId: string, keep: number, now: Date, idleCutoff: Date): Promise<string[]> {
+  async findActiveBeyondLimit(userId: string, keep: number, now: Date): Promise<string[]> {
     const rows = await this.db
       .selectFrom('user_sessions')
       .select('session_id')
       .where('user_id', '=', userId)
-      .where('is_revoked', '=', false)
-      .where('expires_at', '>', now)
-      .where('last_active', '>', idleCutoff)
+      .where(activeSession(now, this.inactivityTimeoutMs))
       .orderBy('last_active', 'desc')
       .orderBy('created_at', 'desc')
       .offset(keep)
@@ -170,55 +170,8 @@ export class SessionRepository {
     return Number(result.numAffectedRows ?? 0);
   }
 
-  /**
-   * Marks up to `batchSize` expired or idle sessions revoked ('expired'); returns them. Past
-   * absolute expiry first, then idle, each by its partial index on unrevoked rows and stopping
-   * at the limit: an OR of the two is planned as a scan of the whole table for every batch.
-   */
-  async expireBatch(now: Date, idleCutoff: Date, batchSize: number): Promise<RevokedSession[]> {
-    const result = await sql<RevokedSession>`
-      WITH absolute AS (
-        SELECT session_id FROM user_sessions
-        WHERE NOT is_revoked AND expires_at <= ${now}
-        ORDER BY expires_at LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED
-      ), idle AS (
-        SELECT session_id FROM user_sessions
-        WHERE NOT is_revoked AND expires_at > ${now} AND last_active <= ${idleCutoff}
-        ORDER BY last_active LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED
-      ), picked AS (
-        SELECT session_id FROM absolute UNION ALL SELECT session_id FROM idle LIMIT ${batchSize}
-      )
-      UPDATE user_sessions SET is_revoked = true, revoked_at = ${now}, revoked_reason = 'expired'
-      WHERE session_id IN (SELECT session_id FROM picked)
-      RETURNING session_id, user_id, created_at, expires_at`.execute(this.db);
-    return result.rows;
-  }
-
-  /** Deletes up to `batchSize` sessions revoked before `cutoff`; returns how many. */
-  async deleteRevokedBatch(cutoff: Date, batchSize: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('user_sessions')
-      .where('session_id', 'in', (eb) =>
-        eb
-          .selectFrom('user_sessions')
-          .select('session_id')
-          .where('is_revoked', '=', true)
-          .where('revoked_at', '<', cutoff)
-          .limit(batchSize)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  /** Sessions revoked since `since`: their access tokens may still be unexpired. */
+  /** Sessions signed out since `since`: their access tokens may still be unexpired. */
   findRecentlyRevoked(since: Date): Promise<Array<{ session_id: string }>> {
-    // Cleanup's 'expired' rows are left out: past absolute expiry or idle timeout, every access
-    // token of theirs has already expired (exp ≤ expires_at, TTL ≤ idle timeout), and a restart
-    // just after cleaning a million rows must not re-deny a million sessions in Redis.
     return this.db
       .selectFrom('user_sessions')
       .select('session_id')

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { EndReason } from '@tenure/protocol';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { SessionRow } from '../db/schema.ts';
 import { TenureError } from '../errors.ts';
-import type { Metrics, RevokeReason } from '../ops/metrics.ts';
-import type { SecurityEvents } from '../security-events/security-events.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessTokens } from '../tokens/access-token.ts';
 import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from '../tokens/refresh-token.ts';
 import type { ActivityTracker } from './activity.ts';
+import { effectiveLastActive } from './active.ts';
+import { Endings } from './endings.ts';
+import type { EndingCause, SessionOutcomes } from './outcomes.ts';
 import { RefreshRotation } from './refresh-rotation.ts';
-import { Revocations } from './revocation.ts';
 import type { SessionRepository } from './session-repository.ts';
+import { type SignInHistory, SignIns } from './sign-ins.ts';
 import type { SignInContext } from './sign-in-context.ts';
 
 export interface IssuedSession {
@@ -21,50 +23,71 @@ export interface IssuedSession {
   accessTokenExpiresAt: Date;
 }
 
+/** Who an access token speaks for: set as `request.auth` on protected routes. */
 export interface Authenticated {
   userId: string;
   sessionId: string;
 }
 
+export type SessionPolicy = Pick<
+  Config,
+  | 'sessionExpiryMs'
+  | 'inactivityTimeoutMs'
+  | 'accessTokenTtlMs'
+  | 'maxSessionsPerUser'
+  | 'refreshReuseGraceMs'
+>;
+
 export interface SessionServiceDeps {
-  config: Readonly<Config>;
+  policy: SessionPolicy;
   clock: Clock;
   repository: SessionRepository;
-  events: SecurityEvents;
   store: Store;
   activity: ActivityTracker;
   accessTokens: AccessTokens;
-  metrics: Metrics;
+  outcomes: SessionOutcomes;
+  history: SignInHistory;
   /** HMAC key from which successor refresh tokens are derived. */
   refreshSecret: string;
 }
 
-/** Sessions: sign-in, rotation, revocation, listing and the per-request check. */
+/** Sessions: sign-in, rotation, endings, listing and the per-request check. */
 export class SessionService {
-  private readonly revocations: Revocations;
+  readonly endings: Endings;
   private readonly rotation: RefreshRotation;
+  private readonly signIns: SignIns;
 
   constructor(private readonly deps: SessionServiceDeps) {
-    this.revocations = new Revocations(deps);
-    this.rotation = new RefreshRotation(deps, this.revocations, (session, token) =>
-      this.issue(session, token),
-    );
+    const { policy } = deps;
+    this.endings = new Endings({ ...deps, accessTokenTtlMs: policy.accessTokenTtlMs });
+    this.rotation = new RefreshRotation({
+      ...deps,
+      endings: this.endings,
+      inactivityTimeoutMs: policy.inactivityTimeoutMs,
+      refreshReuseGraceMs: policy.refreshReuseGraceMs,
+      issue: (session, token) => this.issue(session, token),
+    });
+    this.signIns = new SignIns({ ...deps, endings: this.endings });
   }
 
-  /** The per-request check: no database, no network (SPEC §4 "revocation is immediate"). */
+  /** The per-request check: no database, no network. */
   async authenticate(accessToken: string): Promise<Authenticated> {
     const claims = await this.deps.accessTokens.verify(accessToken);
     if (this.deps.store.isSessionDenied(claims.sid)) {
-      this.deps.metrics.revokedSessionRefused(claims.sid);
+      void this.deps.outcomes.emit({ type: 'token_refused', sessionId: claims.sid });
       throw new TenureError('session_revoked', 'This session has been signed out.');
     }
     this.deps.activity.record(claims.sid);
     return { userId: claims.sub, sessionId: claims.sid };
   }
 
-  async start(userId: string, context: SignInContext): Promise<IssuedSession> {
-    const { config, clock, repository } = this.deps;
-    const now = new Date(clock.now());
+  /** A new session for `userId`: device capture, new-device events and the session cap. */
+  async start(
+    userId: string,
+    context: SignInContext,
+    options: { firstSignIn: boolean },
+  ): Promise<IssuedSession> {
+    const now = new Date(this.deps.clock.now());
     const refreshToken = generateRefreshToken();
     const session: SessionRow = {
       session_id: randomUUID(),
@@ -82,16 +105,12 @@ export class SessionService {
       location: context.location,
       created_at: now,
       last_active: now,
-      expires_at: new Date(now.getTime() + config.sessionExpiryMs),
+      expires_at: new Date(now.getTime() + this.deps.policy.sessionExpiryMs),
       is_revoked: false,
       revoked_at: null,
       revoked_reason: null,
     };
-    await repository.insert(session);
-    this.deps.activity.markWritten(session.session_id);
-    this.deps.metrics.sessionCreated(session.device_type as 'desktop' | 'mobile' | 'tablet');
-    await this.enforceSessionLimit(userId, now, context);
-    this.deps.metrics.userSignedIn(userId);
+    await this.signIns.record(session, context, options);
     return this.issue(session, refreshToken);
   }
 
@@ -100,76 +119,46 @@ export class SessionService {
     return this.rotation.refresh(refreshToken, context);
   }
 
-  /** Revokes the session (any owner) on logout; idempotent. */
+  /** Signs the session out (any owner) on logout; idempotent. */
   async logout(sessionId: string, context: SignInContext): Promise<void> {
-    const revoked = await this.revocations.revokeOne(sessionId, undefined, 'logout');
-    if (revoked) {
-      await this.deps.events.record({
-        type: 'logout',
-        userId: revoked.user_id,
-        sessionId,
-        ipAddress: context.ipAddress,
-        userAgent: context.userAgent,
-        at: new Date(this.deps.clock.now()),
-      });
-    }
+    await this.endings.end({ sessionId }, 'signed_out', {
+      actor: 'user',
+      scope: 'one',
+      bySessionId: sessionId,
+      context,
+    });
   }
 
-  /** `DELETE /sessions/:id`: 404 alike for unknown, revoked and other users' sessions. */
+  /** `DELETE /sessions/:id`: 404 alike for unknown, ended and other users' sessions. */
   async revokeByUser(userId: string, sessionId: string, currentSessionId: string, context: SignInContext) {
-    const revoked = await this.revocations.revokeOne(sessionId, userId, 'user');
-    if (!revoked) throw new TenureError('session_not_found', 'No such session.');
-    await this.deps.events.record({
-      type: 'session_revoked',
-      userId,
-      sessionId: currentSessionId,
-      ipAddress: context.ipAddress,
-      userAgent: context.userAgent,
-      detail: {
-        revokedSessionId: sessionId,
-        by: 'user',
-        reason: 'user',
-        current: sessionId === currentSessionId,
-      },
-      at: new Date(this.deps.clock.now()),
-    });
+    const cause: EndingCause = { actor: 'user', scope: 'one', bySessionId: currentSessionId, context };
+    const ended = await this.endings.end({ sessionId, userId }, 'revoked', cause);
+    if (ended.length === 0) throw new TenureError('session_not_found', 'No such session.');
   }
 
   async revokeAllOthers(userId: string, currentSessionId: string, context: SignInContext): Promise<number> {
-    const now = new Date(this.deps.clock.now());
-    const revoked = await this.revocations.revokeAllExcept(userId, currentSessionId, 'revoke_all');
-    await this.deps.events.record({
-      type: 'sessions_revoked_all',
-      userId,
-      sessionId: currentSessionId,
-      ipAddress: context.ipAddress,
-      userAgent: context.userAgent,
-      detail: { revokedCount: revoked.length },
-      at: now,
-    });
-    return revoked.length;
+    const cause: EndingCause = { actor: 'user', scope: 'all', bySessionId: currentSessionId, context };
+    return (await this.endings.end({ userId, exceptSessionId: currentSessionId }, 'revoked', cause)).length;
   }
 
-  /** Every session of the user except `keepSessionId` (e.g. after a password change). */
-  async revokeAllExcept(userId: string, keepSessionId: string | null, reason: RevokeReason): Promise<number> {
-    return (await this.revocations.revokeAllExcept(userId, keepSessionId, reason)).length;
+  /** Every active session of the user except `keepSessionId` (a password change, an operator). */
+  async endAllOf(userId: string, keepSessionId: string | null, reason: EndReason, cause: EndingCause) {
+    return (await this.endings.end({ userId, exceptSessionId: keepSessionId }, reason, cause)).length;
   }
 
   /** Active sessions, current first, then most recently active. */
   async list(userId: string, currentSessionId: string): Promise<SessionRow[]> {
-    const now = this.deps.clock.now();
-    const rows = await this.deps.repository.findActiveByUser(
-      userId,
-      new Date(now),
-      new Date(now - this.deps.config.inactivityTimeoutMs),
-    );
+    const rows = await this.deps.repository.findActiveByUser(userId, new Date(this.deps.clock.now()));
     const current = rows.find((row) => row.session_id === currentSessionId);
-    if (current) {
-      // This instance may hold activity for the current session it has not written yet.
-      const pending = this.deps.activity.lastActivity(current.session_id);
-      if (pending && pending > current.last_active.getTime()) current.last_active = new Date(pending);
-    }
-    return current ? [current, ...rows.filter((row) => row !== current)] : rows;
+    if (!current) return rows;
+    // This instance may hold activity for the current session it has not written yet.
+    current.last_active = new Date(this.lastActive(current));
+    return [current, ...rows.filter((row) => row !== current)];
+  }
+
+  /** `last_active`, including activity this instance has not written yet. */
+  lastActive(session: SessionRow): number {
+    return effectiveLastActive(session, this.deps.activity.lastActivity(session.session_id));
   }
 
   /** The session a refresh token (current or previous) belongs to, without using it. */
@@ -183,8 +172,8 @@ export class SessionService {
   }
 
   private async issue(session: SessionRow, refreshToken: string): Promise<IssuedSession> {
-    const { config, clock } = this.deps;
-    const expiresAtMs = Math.min(clock.now() + config.accessTokenTtlMs, session.expires_at.getTime());
+    const { policy, clock } = this.deps;
+    const expiresAtMs = Math.min(clock.now() + policy.accessTokenTtlMs, session.expires_at.getTime());
     const accessToken = await this.deps.accessTokens.sign({
       userId: session.user_id,
       sessionId: session.session_id,
@@ -197,31 +186,5 @@ export class SessionService {
       accessToken,
       accessTokenExpiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000),
     };
-  }
-
-  private async enforceSessionLimit(userId: string, now: Date, context: SignInContext): Promise<void> {
-    const { config, repository } = this.deps;
-    const excess = await repository.findActiveBeyondLimit(
-      userId,
-      config.maxSessionsPerUser,
-      now,
-      new Date(now.getTime() - config.inactivityTimeoutMs),
-    );
-    for (const sessionId of excess) {
-      const revoked = await repository.revoke({ sessionId, userId, reason: 'session_limit', now });
-      if (revoked) {
-        await this.revocations.deny([revoked], 'session_limit');
-        await this.deps.events.record({
-          type: 'session_limit',
-          userId,
-          sessionId,
-          // The sign-in that pushed the oldest session out.
-          ipAddress: context.ipAddress,
-          userAgent: context.userAgent,
-          detail: { reason: 'session_limit', limit: config.maxSessionsPerUser },
-          at: now,
-        });
-      }
-    }
   }
 }

@@ -26,7 +26,7 @@ describe.runIf(usingPostgres)('PostgreSQL unreachable', () => {
   beforeAll(async () => {
     t = await buildTestApp();
     user = await registerUser(t.app);
-    databaseName = new URL(t.app.tenure.config.databaseUrl).pathname.slice(1);
+    databaseName = new URL(t.config.databaseUrl).pathname.slice(1);
     admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
   });

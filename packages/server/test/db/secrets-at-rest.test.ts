@@ -1,3 +1,4 @@
+import { databaseOf } from '../helpers/build-test-app.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 async function everyStoredText(): Promise<string[]> {
-  const db = t.app.tenure.database.db;
+  const db = databaseOf(t.app).db;
   const { rows: columns } = await sql<{ table_name: string; column_name: string }>`
     SELECT table_name, column_name FROM information_schema.columns
     WHERE table_schema = current_schema()

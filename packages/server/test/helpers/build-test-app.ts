@@ -3,10 +3,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
 import type { Geolocator } from '../../src/devices/index.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
-import { createStore } from '../../src/store/index.ts';
+import type { OutcomeListener } from '../../src/sessions/outcomes.ts';
+import { createStore, type Store } from '../../src/store/index.ts';
 import { freshDatabaseUrl } from './database.ts';
 
 export const CHROME_MAC =
@@ -16,7 +18,21 @@ export const SAFARI_IPHONE =
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The test's own handle on the app's database, to read what the server wrote. */
+  database: DatabaseHandle;
+  config: Readonly<Config>;
+  /** The app's store, opened by the test (closed with the app). */
+  store: Store;
   close(): Promise<void>;
+}
+
+const databases = new WeakMap<FastifyInstance, DatabaseHandle>();
+
+/** The database handle a test app was built with (the test opened it and hands it in). */
+export function databaseOf(app: FastifyInstance): DatabaseHandle {
+  const database = databases.get(app);
+  if (!database) throw new Error('not an app from buildTestApp');
+  return database;
 }
 
 /** A geolocator that knows no address: tests that need locations pass their own. */
@@ -28,11 +44,11 @@ export const nullGeolocator: Geolocator = { locate: async () => null };
  */
 export async function buildTestApp(
   env: Record<string, string> = {},
-  options: { clock?: Clock; logger?: Logger; geolocator?: Geolocator } = {},
+  options: { clock?: Clock; logger?: Logger; geolocator?: Geolocator; listeners?: OutcomeListener[] } = {},
 ): Promise<TestApp> {
-  const database = await freshDatabaseUrl();
+  const fresh = await freshDatabaseUrl();
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: fresh.url,
     REDIS_URL: process.env.REDIS_URL ?? '',
     REDIS_KEY_PREFIX: `tenure-test-${randomBytes(4).toString('hex')}:`,
     COOKIE_SECURE: 'false',
@@ -41,22 +57,31 @@ export async function buildTestApp(
     ...env,
   });
   // The store's denylist must run on the same (injected) clock as the sessions it guards.
-  const store = options.clock
-    ? await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, clock: options.clock })
-    : undefined;
+  const store = await createStore({
+    redisUrl: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    ...(options.clock && { clock: options.clock }),
+  });
+  const database = await connectDatabase(config.databaseUrl);
   const app = await buildApp({
     config,
+    database,
     ...(options.clock && { clock: options.clock }),
-    ...(store && { store }),
+    store,
     logger: options.logger ?? createLogger({ logLevel: config.logLevel }),
     geolocator: options.geolocator ?? nullGeolocator,
+    ...(options.listeners && { listeners: options.listeners }),
   });
   await app.ready();
+  databases.set(app, database);
   return {
     app,
+    database,
+    config,
+    store,
     close: async () => {
       await app.close();
-      await database.drop();
+      await fresh.drop();
     },
   };
 }

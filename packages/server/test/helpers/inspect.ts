@@ -1,3 +1,4 @@
+import { databaseOf } from './build-test-app.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { sql } from 'kysely';
@@ -7,7 +8,7 @@ import { refreshCookieOf } from './build-test-app.ts';
 
 /** Reads what the server wrote, straight from its own database (PGlite or PostgreSQL). */
 export function sessionRow(app: FastifyInstance, sessionId: string): Promise<SessionRow> {
-  return app.tenure.database.db
+  return databaseOf(app).db
     .selectFrom('user_sessions')
     .selectAll()
     .where('session_id', '=', sessionId)
@@ -18,7 +19,7 @@ export function securityEventsOf(
   app: FastifyInstance,
   query: { sessionId?: string; userId?: string; type?: string },
 ): Promise<SecurityEventRow[]> {
-  let select = app.tenure.database.db.selectFrom('security_events').selectAll();
+  let select = databaseOf(app).db.selectFrom('security_events').selectAll();
   if (query.sessionId) select = select.where('session_id', '=', query.sessionId);
   if (query.userId) select = select.where('user_id', '=', query.userId);
   if (query.type) select = select.where('type', '=', query.type);
@@ -37,7 +38,7 @@ export async function rowCounts(app: FastifyInstance): Promise<RowCounts> {
     SELECT (SELECT count(*) FROM users)::int AS users,
            (SELECT count(*) FROM user_sessions)::int AS sessions,
            (SELECT count(*) FROM user_sessions WHERE is_revoked)::int AS "revokedSessions"`.execute(
-    app.tenure.database.db,
+    databaseOf(app).db,
   );
   return rows[0]!;
 }

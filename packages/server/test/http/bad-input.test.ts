@@ -1,3 +1,4 @@
+import { serverSigningKey } from '../security/forge.ts';
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
@@ -34,8 +35,8 @@ async function tokenSignedBy(
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sid: user.sessionId })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
-    .setIssuer(t.app.tenure.config.jwtIssuer)
-    .setAudience(t.app.tenure.config.jwtAudience)
+    .setIssuer(t.config.jwtIssuer)
+    .setAudience(t.config.jwtAudience)
     .setSubject(user.userId)
     .setIssuedAt(now + times.iat)
     .setExpirationTime(now + times.exp)
@@ -45,10 +46,10 @@ async function tokenSignedBy(
 
 const foreignKeyToken = async () => {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  return tokenSignedBy(privateKey, t.app.tenure.keyRing.signingKey().kid);
+  return tokenSignedBy(privateKey, (await serverSigningKey(t.app)).kid);
 };
 const expiredToken = async () => {
-  const { kid, key } = t.app.tenure.keyRing.signingKey();
+  const { kid, key } = await serverSigningKey(t.app);
   return tokenSignedBy(key, kid, { iat: -900, exp: -600 });
 };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'user-agent': CHROME_MAC });

@@ -1,3 +1,4 @@
+import { databaseOf } from '../helpers/build-test-app.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
@@ -17,7 +18,7 @@ let stats: SessionStats;
 beforeAll(async () => {
   t = await buildTestApp();
   const owner = await registerUser(t.app); // one active session of its own
-  const db = t.app.tenure.database.db;
+  const db = databaseOf(t.app).db;
   const insert = (count: number, shape: string) =>
     sql`
       INSERT INTO user_sessions (session_id, user_id, refresh_token_hash, device_type, created_at, last_active,

@@ -38,7 +38,7 @@ describe.runIf(usingPostgres)('/readyz and PostgreSQL', () => {
   it('turns 503 when PostgreSQL is unreachable and 200 again when it is back, without a restart', async () => {
     const t = await buildTestApp();
     cleanups.push(() => t.close());
-    const database = new URL(t.app.tenure.config.databaseUrl).pathname.slice(1);
+    const database = new URL(t.config.databaseUrl).pathname.slice(1);
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
     cleanups.push(async () => {

@@ -1,3 +1,4 @@
+import { databaseOf } from '../helpers/build-test-app.ts';
 import { createHmac, createPublicKey } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
@@ -35,17 +36,20 @@ export async function publishedKey(app: FastifyInstance): Promise<{ jwk: JWK; pe
  * A token signed with the server's own private key (read from its database), so that one
  * claim or header at a time can be made wrong while the signature stays valid.
  */
+export async function serverSigningKey(app: FastifyInstance): Promise<{ kid: string; key: Awaited<ReturnType<typeof importJWK>> }> {
+  const row = await databaseOf(app)
+    .db.selectFrom('signing_keys')
+    .selectAll()
+    .where('retired_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { kid: row.kid, key: await importJWK({ ...(row.private_jwk as JWK), alg: 'EdDSA' }, 'EdDSA') };
+}
+
 export async function signedByServer(
   app: FastifyInstance,
   header: { typ?: string; kid?: string; [key: string]: unknown },
   payload: JWTPayload,
 ): Promise<string> {
-  const row = await app.tenure.database.db
-    .selectFrom('signing_keys')
-    .selectAll()
-    .where('retired_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  const jwk = row.private_jwk as JWK;
-  const key = await importJWK({ ...jwk, alg: 'EdDSA' }, 'EdDSA');
-  return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', kid: row.kid, ...header }).sign(key);
+  const { kid, key } = await serverSigningKey(app);
+  return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', kid, ...header }).sign(key);
 }

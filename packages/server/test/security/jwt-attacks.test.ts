@@ -5,6 +5,7 @@ import { rotateSigningKey } from '../../src/tokens/signing-keys.ts';
 import {
   authed,
   buildTestApp,
+  databaseOf,
   registerUser,
   type SignedIn,
   type TestApp,
@@ -117,6 +118,17 @@ describe('claims out of policy, with a genuine signature', () => {
     expectEnvelope(await me(token), 401, 'invalid_token');
   });
 
+  it('a token that lives longer than the access-token TTL is refused, however genuine its signature', async () => {
+    const iat = nowSeconds();
+    for (const lifetime of [5 * 60 + 2, 24 * 3600]) {
+      const token = await signedByServer(t.app, { typ: 'at+jwt' }, { ...claims, iat, exp: iat + lifetime });
+      expectEnvelope(await me(token), 401, 'invalid_token');
+    }
+    // The TTL itself, and the second a fractional TTL can round up to, are ours.
+    const longest = await signedByServer(t.app, { typ: 'at+jwt' }, { ...claims, iat, exp: iat + 5 * 60 + 1 });
+    expect((await me(longest)).statusCode).toBe(200);
+  });
+
   it.each([
     ['audience', { aud: 'another-service' }],
     ['issuer', { iss: 'https://evil.example' }],
@@ -146,13 +158,14 @@ describe('signing-key rotation', () => {
   it('after rotation a new key signs, and tokens of the old key verify until they expire', async () => {
     const before = await registerUser(t.app);
     const oldKid = headerOf(before.accessToken).kid;
-    await rotateSigningKey(t.app.tenure.database.db, new Date(clock.now()));
+    await rotateSigningKey(databaseOf(t.app).db, new Date(clock.now()));
     // Instances pick the rotation up on their next key reload (every 5 minutes).
     clock.advance(4 * 60_000);
     expect((await me(before.accessToken)).statusCode).toBe(200);
     clock.advance(60_000 + 1000);
     // An unknown kid makes the ring reload now, and we can wait for that reload.
-    await t.app.tenure.keyRing.verificationKey('not-a-key');
+    const unknownKid = await signedByServer(t.app, { kid: 'not-a-key' }, { sub: before.userId });
+    expect((await me(unknownKid)).statusCode).toBe(401);
 
     const after = await registerUser(t.app);
     const newKid = headerOf(after.accessToken).kid;

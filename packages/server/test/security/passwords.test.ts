@@ -1,3 +1,4 @@
+import { databaseOf } from '../helpers/build-test-app.ts';
 import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,7 +32,7 @@ function changePassword(accessToken: string, body: Record<string, unknown>) {
 }
 
 async function storedHash(userId: string): Promise<string> {
-  const row = await t.app.tenure.database.db
+  const row = await databaseOf(t.app).db
     .selectFrom('users')
     .select('password_hash')
     .where('user_id', '=', userId)
@@ -182,7 +183,7 @@ describe('password hashing', () => {
   it('a hash made with weaker parameters is upgraded at the next successful sign-in', async () => {
     const user = await registerUser(t.app);
     const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    await t.app.tenure.database.db
+    await databaseOf(t.app).db
       .updateTable('users')
       .set({ password_hash: weak })
       .where('user_id', '=', user.userId)
@@ -197,7 +198,7 @@ describe('password hashing', () => {
   it('a failed sign-in leaves a weak hash alone (only the right password may rewrite it)', async () => {
     const user = await registerUser(t.app);
     const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    await t.app.tenure.database.db
+    await databaseOf(t.app).db
       .updateTable('users')
       .set({ password_hash: weak })
       .where('user_id', '=', user.userId)

@@ -111,7 +111,7 @@ describe('failed sign-ins per account', () => {
     // 99 earlier failures, spread over days (written straight into the shared store).
     const streakKey = `login-streak:${LoginThrottle.accountKey(user.email)}`;
     for (let i = 0; i < 99; i++) {
-      await t.app.tenure.store.hit(streakKey, 30 * 24 * 3_600_000, { max: 0, onExceed: 'restart' });
+      await t.store.hit(streakKey, 30 * 24 * 3_600_000, { max: 0, onExceed: 'restart' });
     }
     expectEnvelope(await login(t, user.email, 'wrong', { ip: '10.5.0.1' }), 401, 'invalid_credentials');
     expectRateLimited(await login(t, user.email, PASSWORD, { ip: '10.5.0.1' }), 24 * 3600);

@@ -32,7 +32,7 @@ describe('refresh token theft', () => {
     expectEnvelope(await me(next.accessToken), 401, 'session_revoked');
     expectEnvelope(await refresh(t.app, next.refreshToken), 401, 'session_revoked');
     const row = await sessionRow(t.app, victim.sessionId);
-    expect(row).toMatchObject({ is_revoked: true, revoked_reason: 'refresh_token_reused' });
+    expect(row).toMatchObject({ is_revoked: true, revoked_reason: 'reuse' });
     expect(
       await securityEventsOf(t.app, { sessionId: victim.sessionId, type: 'refresh_token_reused' }),
     ).toHaveLength(1);

@@ -23,8 +23,8 @@ describe.runIf(shared)('two server instances on one PostgreSQL and one Redis', (
   beforeAll(async () => {
     a = await buildTestApp({ REDIS_KEY_PREFIX: `tenure-test-${randomBytes(4).toString('hex')}:` });
     b = await buildTestApp({
-      DATABASE_URL: a.app.tenure.config.databaseUrl,
-      REDIS_KEY_PREFIX: a.app.tenure.config.redisKeyPrefix,
+      DATABASE_URL: a.config.databaseUrl,
+      REDIS_KEY_PREFIX: a.config.redisKeyPrefix,
     });
   });
   afterAll(async () => {

@@ -48,7 +48,7 @@ describe('revocation is immediate', () => {
     expect(deleted.statusCode, deleted.body).toBe(204);
 
     await expectSignedOut(phone.accessToken, phone.refreshToken);
-    expect((await sessionRow(t.app, phone.sessionId)).revoked_reason).toBe('user');
+    expect((await sessionRow(t.app, phone.sessionId)).revoked_reason).toBe('revoked');
     // Revoking another device leaves this browser signed in, cookie and all.
     expect(clearsRefreshCookie(deleted)).toBe(false);
     const list = await authed(t.app, laptop.accessToken, 'GET', '/api/auth/sessions');
@@ -91,7 +91,7 @@ describe('revocation is immediate', () => {
     expect(clearsRefreshCookie(logout)).toBe(true);
 
     await expectSignedOut(user.accessToken, user.refreshToken);
-    expect((await sessionRow(t.app, user.sessionId)).revoked_reason).toBe('logout');
+    expect((await sessionRow(t.app, user.sessionId)).revoked_reason).toBe('signed_out');
   });
 
   it('logout with only the refresh cookie revokes the session, and logging out again is still 204', async () => {

@@ -82,7 +82,7 @@ describe('refresh token rotation', () => {
 
     const row = await sessionRow(t.app, user.sessionId);
     expect(row.is_revoked).toBe(true);
-    expect(row.revoked_reason).toBe('refresh_token_reused');
+    expect(row.revoked_reason).toBe('reuse');
     const events = await securityEventsOf(t.app, { sessionId: user.sessionId, type: 'refresh_token_reused' });
     expect(events).toHaveLength(1);
     expect(events[0]!.user_id).toBe(user.userId);
@@ -108,7 +108,7 @@ describe('refresh token rotation', () => {
     const replay = await refresh(t.app, user.refreshToken);
     expect(replay.statusCode).toBe(401);
     expect(errorCode(replay)).toBe('refresh_token_reused');
-    expect((await sessionRow(t.app, user.sessionId)).revoked_reason).toBe('refresh_token_reused');
+    expect((await sessionRow(t.app, user.sessionId)).revoked_reason).toBe('reuse');
     expect(errorCode(await me(third.accessToken))).toBe('session_revoked');
     expect(errorCode(await refresh(t.app, third.refreshToken))).toBe('session_revoked');
   });

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 
 /**
- * The refresh token cookie (SPEC §4): HttpOnly, Secure, SameSite=Strict, Path=/api/auth, named
+ * The refresh token cookie: HttpOnly, Secure, SameSite=Strict, Path=/api/auth, named
  * with the `__Secure-` prefix when Secure. Its expiry never reaches past the session's.
  */
 export class RefreshCookie {

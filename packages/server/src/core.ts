@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { AuthService } from './auth/auth-service.ts';
+import { UserRepository } from './auth/user-repository.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createGeolocator, type Geolocator } from './devices/index.ts';
+import { LoginThrottle } from './security/login-throttle.ts';
+import { RequestScopedEventRepository } from './security/request-context.ts';
+import { auditListener } from './security-events/audit-log.ts';
+import { SecurityEvents } from './security-events/security-events.ts';
+import { ActivityTracker } from './sessions/activity.ts';
+import { DENY_MARGIN_MS } from './sessions/endings.ts';
+import { type OutcomeListener, OutcomeBus } from './sessions/outcomes.ts';
+import { RefreshCookie } from './sessions/refresh-cookie.ts';
+import { SessionRepository } from './sessions/session-repository.ts';
+import { SessionService } from './sessions/session-service.ts';
+import { createStore } from './store/index.ts';
+import type { Store } from './store/store.ts';
+import { AccessTokens } from './tokens/access-token.ts';
+import { getOrCreateSecret } from './tokens/server-secrets.ts';
+import { KeyRing } from './tokens/signing-keys.ts';
+
+export interface CoreOptions {
+  config: Readonly<Config>;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  /** An open database; when absent one is opened from DATABASE_URL (and closed with the core). */
+  database?: DatabaseHandle;
+  /** A store; when absent one is made from REDIS_URL (and closed with the core). */
+  store?: Store;
+  geolocator?: Geolocator;
+  /** Hear every session outcome (metrics, webhooks, an app's own). The audit log always does. */
+  listeners?: OutcomeListener[];
+}
+
+/**
+ * The composition root: opens what Tenure runs on, builds each capability with what it needs,
+ * and hands the parts to the plugins that mount them. Nothing receives the whole of it.
+ */
+export async function createCore(options: CoreOptions) {
+  const { config, clock, logger } = options;
+  const database = options.database ?? (await connectDatabase(config.databaseUrl));
+  let store: Store | undefined = options.store;
+  try {
+    await migrateToLatest(database.db);
+    store ??= await createStore({
+      redisUrl: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
+      logger,
+      clock,
+    });
+    return await assemble(options, database, store, async () => {
+      if (!options.store) await store?.close();
+      if (!options.database) await database.close();
+    });
+  } catch (error) {
+    if (!options.store) await store?.close().catch(() => {});
+    if (!options.database) await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>;
+
+async function assemble(
+  options: CoreOptions,
+  database: DatabaseHandle,
+  store: Store,
+  release: () => Promise<void>,
+) {
+  const { config, clock, logger } = options;
+  const { db } = database;
+  const geolocator = options.geolocator ?? (await createGeolocator({ apiKey: config.ipGeolocationApiKey }));
+  const keyRing = new KeyRing(db, clock, config.accessTokenTtlMs, config.jwtPrivateKey);
+  await keyRing.init();
+  const refreshSecret = await getOrCreateSecret(db, 'refresh_token_hmac', () =>
+    randomBytes(32).toString('base64url'),
+  );
+
+  const repository = new SessionRepository(db, config.inactivityTimeoutMs);
+  const users = new UserRepository(db);
+  // Audit rows carry the id of the request that caused them.
+  const eventRepository = new RequestScopedEventRepository(db);
+  const events = new SecurityEvents(eventRepository, logger);
+  const outcomes = new OutcomeBus((error, outcome) =>
+    logger.error({ err: error, outcome: outcome.type }, 'a session outcome listener failed'),
+  );
+  const now = () => clock.now();
+  outcomes.subscribe(auditListener(events, now));
+  for (const listener of options.listeners ?? []) outcomes.subscribe(listener);
+
+  const activity = new ActivityTracker(repository, store, clock, config.activityWriteIntervalMs, (error) =>
+    logger.warn({ err: error }, 'could not write session activity'),
+  );
+  const accessTokens = new AccessTokens({
+    keyRing,
+    clock,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+  });
+  const sessions = new SessionService({
+    policy: config,
+    clock,
+    repository,
+    store,
+    activity,
+    accessTokens,
+    outcomes,
+    history: eventRepository,
+    refreshSecret,
+  });
+  const throttle = config.rateLimits ? new LoginThrottle(store) : null;
+  const auth = new AuthService({ users, sessions, outcomes, throttle });
+
+  // A restart must not forget sign-outs whose access tokens are still unexpired.
+  const ttlMs = config.accessTokenTtlMs + DENY_MARGIN_MS;
+  const recentlyRevoked = await repository.findRecentlyRevoked(new Date(clock.now() - ttlMs));
+  await Promise.all(recentlyRevoked.map((row) => store.denySession(row.session_id, clock.now() + ttlMs)));
+
+  return {
+    config,
+    clock,
+    database,
+    store,
+    geolocator,
+    keyRing,
+    users,
+    sessions,
+    activity,
+    auth,
+    events,
+    eventRepository,
+    outcomes,
+    cookie: new RefreshCookie(config),
+    /** Stops the activity timer (writing what is pending) and closes what the core opened. */
+    async close() {
+      await activity.stop();
+      await geolocator.close?.();
+      await release();
+    },
+  };
+}

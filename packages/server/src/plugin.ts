@@ -1,0 +1,148 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { passwordRoutes } from './auth/password-routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { type Core, createCore } from './core.ts';
+import type { DatabaseHandle } from './db/connect.ts';
+import type { Geolocator } from './devices/index.ts';
+import { startCleanupSchedule } from './ops/cleanup-schedule.ts';
+import type { Metrics } from './ops/metrics.ts';
+import { wireSessionMetrics } from './ops/active-sessions.ts';
+import { metricsListener } from './ops/session-metrics.ts';
+import { authenticate } from './plugins/authenticate.ts';
+import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { revocationRoutes } from './revocations/routes.ts';
+import { securityPlugin } from './security/index.ts';
+import { securityEventRoutes } from './security-events/routes.ts';
+import type { OutcomeListener } from './sessions/outcomes.ts';
+import sessionRoutes from './sessions/routes.ts';
+import tokenRoutes from './sessions/token-routes.ts';
+import type { Store } from './store/store.ts';
+import { jwksRoutes } from './tokens/jwks-routes.ts';
+
+export interface TenureOptions {
+  /** From `loadConfig(process.env)`. */
+  config: Readonly<Config>;
+  /**
+   * Tenure's own password accounts: `/register`, `/login` and `/password`. Turn off when the app
+   * signs users in itself and starts sessions with `reply.startSession`.
+   * @default true
+   */
+  passwordAuth?: boolean;
+  /**
+   * Run the background jobs (the retention cleanup on CLEANUP_CRON) in this process. Turn off
+   * when another process runs them.
+   * @default true
+   */
+  jobs?: boolean;
+  /** Hear every session outcome (created, ended with its reason, reuse detected, …). */
+  listeners?: OutcomeListener[];
+  /** Prometheus metrics to keep (the standalone server serves them on /metrics). */
+  metrics?: Metrics;
+  clock?: Clock;
+  /** An open database to use instead of opening DATABASE_URL; the app keeps owning it. */
+  database?: DatabaseHandle;
+  /** A store to use instead of the one REDIS_URL selects; the app keeps owning it. */
+  store?: Store;
+  geolocator?: Geolocator;
+}
+
+/**
+ * Tenure as a Fastify plugin: migrates the database, mounts `/api/auth/*` and
+ * `/.well-known/jwks.json`, decorates `app.authenticate` / `request.auth`, and runs the jobs.
+ * Its hooks (security headers, CSRF, limits, its error handler) stay on its own routes.
+ */
+async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const listeners = [...(options.listeners ?? [])];
+  if (options.metrics) listeners.push(metricsListener(options.metrics, () => clock.now()));
+  const core = await createCore({ ...options, clock, logger: app.log, listeners });
+  if (options.metrics) wireSessionMetrics(options.metrics, core.database.db, clock, config);
+
+  await app.register(authenticate, { sessions: core.sessions });
+  await app.register(tenureRoutes, {
+    core,
+    passwordAuth: options.passwordAuth ?? true,
+    metrics: options.metrics,
+  });
+
+  core.activity.start();
+  const schedule =
+    options.jobs === false
+      ? undefined
+      : startCleanupSchedule({
+          cron: config.cleanupCron,
+          policy: config,
+          clock,
+          database: core.database,
+          endings: core.sessions.endings,
+          log: app.log,
+          ...(options.metrics && { metrics: options.metrics }),
+        });
+  // Before requests drain: a running cleanup lets go between two batches.
+  app.addHook('preClose', async () => schedule?.stop());
+  app.addHook('onClose', async () => {
+    await schedule?.stop();
+    await core.close();
+  });
+}
+
+/** Tenure's own routes, in a context of their own so that none of their hooks reach the app's. */
+async function tenureRoutes(
+  app: FastifyInstance,
+  { core, passwordAuth, metrics }: { core: Core; passwordAuth: boolean; metrics: Metrics | undefined },
+) {
+  const { config, clock, sessions, cookie: refreshCookie, geolocator } = core;
+  await app.register(errorHandlerPlugin);
+  await app.register(cookie);
+  // HTTPS, headers, CORS, and the CSRF checks and limits that routes ask for in their config.
+  await app.register(securityPlugin, {
+    config,
+    store: core.store,
+    events: core.events,
+    clock,
+    sessions,
+    refreshCookie,
+    onLoginRateLimited: () => metrics?.login('rate_limited'),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tenure', version: '0.1.0', description: 'Sessions, devices and token refresh.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  const policy = { config, clock, geolocator, cookie: refreshCookie };
+  await app.register(
+    async (api) => {
+      // POST /refresh and /logout may come without a body: validate them as `{}`.
+      api.addHook('preValidation', async (request) => {
+        if (request.body === undefined && request.method !== 'GET') request.body = {};
+      });
+      api.addHook('onSend', async (_request, reply) => {
+        reply.header('cache-control', 'no-store');
+      });
+      if (passwordAuth) {
+        await api.register(authRoutes, { ...policy, auth: core.auth });
+        await api.register(passwordRoutes, { auth: core.auth });
+      }
+      await api.register(tokenRoutes, {
+        ...policy,
+        sessions,
+        profiles: (id: string) => core.users.profile(id),
+      });
+      await api.register(sessionRoutes, { sessions, cookie: refreshCookie });
+      await api.register(securityEventRoutes, { repository: core.eventRepository });
+      await api.register(revocationRoutes, { db: core.database.db, clock, config });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/auth' },
+  );
+  await app.register(jwksRoutes, { keyRing: core.keyRing });
+}
+
+export const tenure = fp(tenurePlugin, { name: 'tenure', fastify: '5.x' });
