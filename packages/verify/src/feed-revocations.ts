@@ -1,0 +1,150 @@
+import { Denylist } from './denylist.ts';
+import { outageReporter, type RevocationState, unref } from './revocation-state.ts';
+
+export interface FeedRevocationOptions {
+  /** e.g. `https://auth.example.com/api/auth/revocations`. */
+  feedUrl: string;
+  /** The server's REVOCATION_FEED_TOKEN. */
+  token: string;
+  /** Pause between two polls. @default 2000 */
+  intervalMs?: number;
+}
+
+interface FeedAnswer {
+  revocations: Array<{ sessionId: string; until: string }>;
+  cursor: string;
+  hasMore: boolean;
+}
+
+const REQUEST_TIMEOUT_MS = 5000;
+// A catch-up longer than this many pages is cut short; the next poll carries on from its cursor.
+const MAX_PAGES_PER_POLL = 100;
+
+/**
+ * Polls `GET /api/auth/revocations` with the cursor of the previous answer. The feed hands out
+ * recent revocations more than once (so none is missed); the map deduplicates them. The copy is
+ * as fresh as the start of the last poll that reached the end of the feed.
+ */
+export class FeedRevocations implements RevocationState {
+  readonly synced: Promise<void>;
+  private readonly denylist = new Denylist();
+  private readonly outage;
+  private readonly intervalMs: number;
+  private markSynced!: () => void;
+  private cursor: string | undefined;
+  private lastFreshAt: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private request: AbortController | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly options: FeedRevocationOptions,
+    report: (error: unknown) => void,
+  ) {
+    this.intervalMs = options.intervalMs ?? 2000;
+    this.outage = outageReporter(report);
+    this.synced = new Promise((resolve) => {
+      this.markSynced = resolve;
+    });
+    void this.poll();
+  }
+
+  isRevoked(sessionId: string, nowMs: number): boolean {
+    return this.denylist.has(sessionId, nowMs);
+  }
+
+  freshAt(): number | undefined {
+    return this.closed ? undefined : this.lastFreshAt;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.request?.abort();
+  }
+
+  private async poll(): Promise<void> {
+    const startedAt = Date.now();
+    try {
+      if (await this.catchUp()) {
+        this.lastFreshAt = startedAt;
+        this.markSynced();
+      }
+      this.outage.recovered();
+    } catch (error) {
+      if (!this.closed) this.outage.failed(error);
+    }
+    this.denylist.prune(Date.now());
+    if (this.closed) return;
+    this.timer = setTimeout(() => void this.poll(), this.intervalMs);
+    unref(this.timer);
+  }
+
+  /** Reads pages until the feed has no more; false when cut short. */
+  private async catchUp(): Promise<boolean> {
+    for (let page = 0; page < MAX_PAGES_PER_POLL; page += 1) {
+      const answer = await this.fetchPage();
+      for (const { sessionId, until } of answer.revocations) this.denylist.add(sessionId, Date.parse(until));
+      // Safe to keep after every page: the server's cursors never skip what is still to come.
+      this.cursor = answer.cursor;
+      if (!answer.hasMore) return true;
+    }
+    return false;
+  }
+
+  private async fetchPage(): Promise<FeedAnswer> {
+    let answer = await this.get(this.cursor);
+    // A cursor the server no longer accepts (a new server version): start over from everything.
+    if (answer.status === 400 && this.cursor !== undefined) {
+      this.cursor = undefined;
+      answer = await this.get(undefined);
+    }
+    if (answer.status !== 200) {
+      throw new Error(`revocation feed answered ${answer.status} at ${this.options.feedUrl}`);
+    }
+    if (!isFeedAnswer(answer.body)) {
+      throw new Error(`revocation feed at ${this.options.feedUrl} sent an unknown shape`);
+    }
+    return answer.body;
+  }
+
+  /** One request, body included, within the timeout: a stalled answer must not stall polling. */
+  private async get(after: string | undefined): Promise<{ status: number; body?: unknown }> {
+    const url = new URL(this.options.feedUrl);
+    if (after !== undefined) url.searchParams.set('after', after);
+    const request = new AbortController();
+    this.request = request;
+    const timer = setTimeout(() => request.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json' },
+        signal: request.signal,
+        redirect: 'error',
+      });
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { status: response.status };
+      }
+      return { status: 200, body: await response.json() };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function isFeedAnswer(value: unknown): value is FeedAnswer {
+  if (typeof value !== 'object' || value === null) return false;
+  const { revocations, cursor, hasMore } = value as Record<string, unknown>;
+  return (
+    typeof cursor === 'string' &&
+    typeof hasMore === 'boolean' &&
+    Array.isArray(revocations) &&
+    revocations.every(
+      (entry: unknown) =>
+        typeof entry === 'object' &&
+        entry !== null &&
+        typeof (entry as FeedAnswer['revocations'][number]).sessionId === 'string' &&
+        typeof (entry as FeedAnswer['revocations'][number]).until === 'string',
+    )
+  );
+}
