@@ -1,3 +1,4 @@
+import { endReasons } from '@tenure/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../../src/ops/metrics.ts';
 import { buildMetricsApp, type Sample, sampleValue, scrape } from './scrape.ts';
@@ -33,12 +34,14 @@ describe('session, login and refresh counters', () => {
     for (const outcome of ['ok', 'ok', 'ok', 'grace', 'expired', 'reused', 'invalid', 'invalid'] as const) {
       metrics.refresh(outcome);
     }
-    metrics.sessionRevoked('logout');
-    metrics.sessionRevoked('user');
-    metrics.sessionRevoked('revoke_all', 3);
+    metrics.sessionRevoked('signed_out');
+    metrics.sessionRevoked('revoked');
+    metrics.sessionRevoked('revoked', 3);
     metrics.sessionRevoked('reuse');
     metrics.sessionRevoked('session_limit');
     metrics.sessionRevoked('password_change', 2);
+    metrics.sessionRevoked('expired', 5);
+    metrics.sessionRevoked('user_disabled', 2);
 
     const samples = await scrapeOf(metrics);
     const created = (device_type: string) =>
@@ -54,16 +57,24 @@ describe('session, login and refresh counters', () => {
     ]);
 
     const revoked = (reason: string) => sampleValue(samples, 'tenure_sessions_revoked_total', { reason });
-    expect(
-      ['logout', 'user', 'revoke_all', 'reuse', 'expired', 'session_limit', 'password_change'].map(revoked),
-    ).toEqual([1, 1, 3, 1, 0, 1, 2]);
+    expect(endReasons.map(revoked)).toEqual(
+      // signed_out, revoked, password_change, session_limit, reuse, expired, admin, user_disabled
+      [1, 4, 2, 1, 1, 5, 0, 2],
+    );
+    // Only the closed list of reasons exists as a label value.
+    const reasons = samples
+      .filter((sample) => sample.name === 'tenure_sessions_revoked_total')
+      .map((sample) => sample.labels.reason);
+    expect(reasons.sort()).toEqual([...endReasons].sort());
   });
 
   it('exports every known label value at zero before the first event, so the first event shows in rate()', async () => {
     const samples = await scrapeOf(createMetrics());
     expect(sampleValue(samples, 'tenure_refresh_total', { outcome: 'reused' })).toBe(0);
     expect(sampleValue(samples, 'tenure_logins_total', { outcome: 'locked' })).toBe(0);
-    expect(sampleValue(samples, 'tenure_sessions_revoked_total', { reason: 'password_change' })).toBe(0);
+    for (const reason of endReasons) {
+      expect(sampleValue(samples, 'tenure_sessions_revoked_total', { reason })).toBe(0);
+    }
   });
 
   it('keeps two instances in one process apart (each has its own registry)', async () => {
@@ -99,22 +110,25 @@ describe('histograms', () => {
 });
 
 describe('cleanup', () => {
-  it('exports counts, duration and the last-success time, and counts revoked rows as expired revocations', async () => {
+  it('exports counts, duration and the last-success time; expiry is counted where sessions end, not by the run', async () => {
     let nowMs = Date.UTC(2026, 0, 2, 2, 0, 0);
     const metrics = createMetrics({ now: () => nowMs });
-    metrics.cleanupRun({ revoked: 150, deleted: 40, durationSeconds: 3.5 });
+    metrics.cleanupRun({ deleted: 150, durationSeconds: 3.5 });
     nowMs += 86_400_000;
-    metrics.cleanupRun({ revoked: 10, deleted: 0, durationSeconds: 0.5 });
+    metrics.cleanupRun({ deleted: 10, durationSeconds: 0.5 });
     metrics.cleanupFailed();
 
     const samples = await scrapeOf(metrics);
     expect(sampleValue(samples, 'tenure_cleanup_runs_total')).toBe(2);
     expect(sampleValue(samples, 'tenure_cleanup_failures_total')).toBe(1);
-    expect(sampleValue(samples, 'tenure_cleanup_revoked_sessions_total')).toBe(160);
-    expect(sampleValue(samples, 'tenure_cleanup_deleted_sessions_total')).toBe(40);
+    expect(sampleValue(samples, 'tenure_cleanup_deleted_sessions_total')).toBe(160);
     expect(sampleValue(samples, 'tenure_cleanup_last_duration_seconds')).toBe(0.5);
     expect(sampleValue(samples, 'tenure_cleanup_last_success_timestamp_seconds')).toBe(nowMs / 1000);
-    expect(sampleValue(samples, 'tenure_sessions_revoked_total', { reason: 'expired' })).toBe(160);
+    // Cleanup rewrites no row to expire it, so there is no count of rows it "revoked".
+    expect(sampleValue(samples, 'tenure_cleanup_revoked_sessions_total')).toBeUndefined();
+    // The expiry of deleted sessions nobody saw end reaches `sessionRevoked('expired')` through
+    // the endings port, once; a run's deletions are not counted there a second time.
+    expect(sampleValue(samples, 'tenure_sessions_revoked_total', { reason: 'expired' })).toBe(0);
   });
 
   it('restores the last success recorded elsewhere, but never moves it backwards', async () => {
@@ -123,7 +137,7 @@ describe('cleanup', () => {
     expect(sampleValue(await scrapeOf(metrics), 'tenure_cleanup_last_success_timestamp_seconds')).toBe(0);
     await closeApp?.();
     metrics.restoreCleanupLastSuccess(nowMs / 1000 - 3600);
-    metrics.cleanupRun({ revoked: 0, deleted: 0, durationSeconds: 1 });
+    metrics.cleanupRun({ deleted: 0, durationSeconds: 1 });
     metrics.restoreCleanupLastSuccess(nowMs / 1000 - 7200);
     expect(sampleValue(await scrapeOf(metrics), 'tenure_cleanup_last_success_timestamp_seconds')).toBe(
       nowMs / 1000,
@@ -166,7 +180,7 @@ describe('labels', () => {
     metrics.sessionEnded(60);
     metrics.devicesPerUser(2);
     metrics.revocationToRefusal(1);
-    metrics.cleanupRun({ revoked: 1, deleted: 1, durationSeconds: 1 });
+    metrics.cleanupRun({ deleted: 1, durationSeconds: 1 });
 
     const families = await metrics.registry.getMetricsAsJSON();
     const labelNames = new Set(
