@@ -1,7 +1,17 @@
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../http/services.ts';
+import type { Clock } from '../clock.ts';
 import type { SecurityEventType } from '../security-events/security-event-repository.ts';
+import type { SecurityEvents } from '../security-events/security-events.ts';
 import { requestContext } from '../sessions/sign-in-context.ts';
+import type { Store } from '../store/store.ts';
+
+/** What writing an audit row about a refused request needs. */
+export interface AuditDeps {
+  events: SecurityEvents;
+  /** Holds the dedupe claims, shared by every instance. */
+  store: Store;
+  clock: Clock;
+}
 
 export interface RequestEvent {
   type: Extract<SecurityEventType, 'rate_limited' | 'csrf_rejected' | 'account_locked'>;
@@ -17,23 +27,23 @@ export interface RequestEvent {
 
 /** Writes a security event about a refused request, with its trusted IP and capped User-Agent. */
 export async function recordRequestEvent(
-  services: Pick<Services, 'events' | 'store' | 'clock'>,
+  { events, store, clock }: AuditDeps,
   request: FastifyRequest,
   event: RequestEvent,
 ): Promise<void> {
   if (event.dedupeKey !== undefined) {
-    const first = await services.store
+    const first = await store
       .claim(`audit:${event.type}:${event.dedupeKey}`, Math.max(1000, event.dedupeMs ?? 60_000))
       .catch(() => true);
     if (!first) return;
   }
   const context = requestContext(request);
-  await services.events.record({
+  await events.record({
     type: event.type,
     userId: event.userId ?? null,
     ipAddress: context.ipAddress,
     userAgent: context.userAgent,
     detail: event.detail,
-    at: new Date(services.clock.now()),
+    at: new Date(clock.now()),
   });
 }

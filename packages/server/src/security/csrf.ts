@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../config.ts';
 import { TenureError } from '../errors.ts';
-import type { Services } from '../http/services.ts';
-import { recordRequestEvent } from './audit.ts';
+import { type AuditDeps, recordRequestEvent } from './audit.ts';
 import { appendHook } from './route-config.ts';
 
 /** The non-safelisted header `@tenure/client` sends on every /api/auth call. */
@@ -39,19 +39,24 @@ export function csrfVerdict(
   return { ok: true };
 }
 
+export interface CsrfOptions extends AuditDeps {
+  config: Pick<Config, 'allowedOrigins'>;
+}
+
 /**
  * Routes with `config: { csrf: true }` (register, login, refresh, logout) check the request's
  * origin before anything else runs, and refuse any body that is not JSON — even an empty one
  * sent as a form, which Fastify would otherwise hand to the handler: a cross-site form can only
  * send form or text bodies, so this alone stops form-based CSRF.
  */
-async function csrf(app: FastifyInstance, { services }: { services: Services }) {
-  const allowed = new Set(services.config.allowedOrigins);
+async function csrf(app: FastifyInstance, { config, events, store, clock }: CsrfOptions) {
+  const allowed = new Set(config.allowedOrigins);
+  const audit = { events, store, clock };
 
   async function guard(request: FastifyRequest): Promise<void> {
     const verdict = csrfVerdict(request.headers, allowed);
     if (!verdict.ok) {
-      await recordRequestEvent(services, request, {
+      await recordRequestEvent(audit, request, {
         type: 'csrf_rejected',
         detail: {
           why: verdict.why,

@@ -1,27 +1,43 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Services } from '../http/services.ts';
+import type { Config } from '../config.ts';
 import { loadCommonPasswords } from './common-passwords.ts';
 import { corsPlugin } from './cors.ts';
-import { csrfPlugin } from './csrf.ts';
+import { type CsrfOptions, csrfPlugin } from './csrf.ts';
 import { securityHeadersPlugin } from './headers.ts';
 import { httpsOnlyPlugin } from './https.ts';
-import { rateLimitsPlugin } from './rate-limits.ts';
+import { type RateLimitsOptions, rateLimitsPlugin } from './rate-limits.ts';
 import { requestContextPlugin } from './request-context.ts';
 
+/** What the security plugins use, and nothing more. */
+export interface SecurityOptions extends CsrfOptions, RateLimitsOptions {
+  config: Readonly<Config>;
+}
+
 /**
- * Everything issue 5 puts in front of the routes, in the order a request meets it: request
- * scope (for audit rows), HTTPS, headers, CORS, then per-route CSRF and limits (route config
- * `csrf` / `limits`, so it must be registered before the routes).
+ * Everything in front of the routes, in the order a request meets it: request scope (for audit
+ * rows), HTTPS, headers, CORS, then per-route CSRF and limits (route config `csrf` / `limits`,
+ * so this must be registered before the routes).
  */
-async function security(app: FastifyInstance, { services }: { services: Services }) {
+async function security(app: FastifyInstance, options: SecurityOptions) {
+  const { config, events, store, clock } = options;
   loadCommonPasswords();
   await app.register(requestContextPlugin);
-  if (services.config.enforceHttps) await app.register(httpsOnlyPlugin);
-  await app.register(securityHeadersPlugin, { config: services.config });
-  await app.register(corsPlugin, { config: services.config });
-  await app.register(csrfPlugin, { services });
-  if (services.config.rateLimits) await app.register(rateLimitsPlugin, { services });
+  if (config.enforceHttps) await app.register(httpsOnlyPlugin);
+  await app.register(securityHeadersPlugin, { config });
+  await app.register(corsPlugin, { config });
+  await app.register(csrfPlugin, { config, events, store, clock });
+  if (config.rateLimits) {
+    const { sessions, refreshCookie, onLoginRateLimited } = options;
+    await app.register(rateLimitsPlugin, {
+      events,
+      store,
+      clock,
+      sessions,
+      refreshCookie,
+      onLoginRateLimited,
+    });
+  }
 }
 
 export const securityPlugin = fp(security, { name: 'tenure-security' });

@@ -2,13 +2,21 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { TenureError } from '../errors.ts';
-import type { Services } from '../http/services.ts';
 import { namespacedRateLimit, rateLimitStore } from '../store/rate-limit-store.ts';
-import { recordRequestEvent } from './audit.ts';
+import { type AuditDeps, recordRequestEvent } from './audit.ts';
 import { type LimitName, requestLimits } from './limits.ts';
 import { appendHook } from './route-config.ts';
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+
+export interface RateLimitsOptions extends AuditDeps {
+  /** Finds the session of a refresh token, for the per-session refresh limit. */
+  sessions: { sessionIdOfRefreshToken(refreshToken: string): Promise<string | undefined> };
+  /** Reads the refresh token a browser sent as a cookie. */
+  refreshCookie: { read(request: FastifyRequest): string | undefined };
+  /** Told when the per-IP limit refuses a sign-in, so sign-in outcomes can count it. */
+  onLoginRateLimited?: () => void;
+}
 
 /**
  * Per-route request limits (`config: { limits: [...] }`) with `@fastify/rate-limit` counting in
@@ -17,8 +25,10 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
  * `rate_limited` with `Retry-After`, one `rate_limited` security event per blocked key and window.
  * A Store outage fails closed (503), like every other Store use.
  */
-async function rateLimits(app: FastifyInstance, { services }: { services: Services }) {
-  await app.register(rateLimit, { global: false, store: rateLimitStore(services.store) });
+async function rateLimits(app: FastifyInstance, options: RateLimitsOptions) {
+  const { events, store, clock, sessions, refreshCookie, onLoginRateLimited } = options;
+  const audit = { events, store, clock };
+  await app.register(rateLimit, { global: false, store: rateLimitStore(store) });
 
   // Keys that are not the client IP are computed before the limiter runs and read back here.
   const keys = new WeakMap<FastifyRequest, string>();
@@ -42,9 +52,9 @@ async function rateLimits(app: FastifyInstance, { services }: { services: Servic
     if (per === 'ip') return request.ip;
     if (per === 'auth-session') return request.auth?.sessionId;
     const body = request.body as { refreshToken?: string } | undefined;
-    const token = body?.refreshToken ?? services.refreshCookie.read(request);
+    const token = body?.refreshToken ?? refreshCookie.read(request);
     // An unknown token has no session to count against; the refresh itself will fail.
-    return token ? services.sessions.sessionIdOfRefreshToken(token) : undefined;
+    return token ? sessions.sessionIdOfRefreshToken(token) : undefined;
   }
 
   async function enforce(names: LimitName[], request: FastifyRequest): Promise<void> {
@@ -54,8 +64,8 @@ async function rateLimits(app: FastifyInstance, { services }: { services: Servic
       keys.set(request, key);
       const result = await limiters.get(name)!(request);
       if (!('isExceeded' in result) || !result.isExceeded) continue;
-      if (name === 'login-ip') services.metrics.login('rate_limited');
-      await recordRequestEvent(services, request, {
+      if (name === 'login-ip') onLoginRateLimited?.();
+      await recordRequestEvent(audit, request, {
         type: 'rate_limited',
         userId: name === 'password-session' ? (request.auth?.userId ?? null) : null,
         detail: { limit: name, retryAfterSeconds: result.ttlInSeconds },
