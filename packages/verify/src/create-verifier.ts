@@ -6,6 +6,9 @@ import type { RevocationState } from './revocation-state.ts';
 
 export type { FeedRevocationOptions, RedisRevocationOptions };
 
+// How long a request waits for an out-of-date copy to catch up before it is refused.
+const CATCH_UP_WAIT_MS = 2000;
+
 export interface VerifierOptions {
   /** The server's JWT_ISSUER. */
   issuer: string;
@@ -60,28 +63,31 @@ export function createVerifier(options: VerifierOptions): Verifier {
     'redisUrl' in revocations
       ? new RedisRevocations(revocations, maxStalenessMs, report)
       : new FeedRevocations(revocations, report);
-  const createdAt = Date.now();
   let closed = false;
+  const isFresh = (now: number) => {
+    const freshAt = state.freshAt();
+    return !closed && freshAt !== undefined && now - freshAt <= maxStalenessMs;
+  };
 
-  /** The first calls wait for the first synchronisation, for as long as staleness allows. */
-  async function firstSync(): Promise<void> {
-    const wait = createdAt + maxStalenessMs - Date.now();
-    if (state.freshAt() !== undefined || closed || wait <= 0) return;
+  /** A copy that is out of date gets a chance to catch up (the first one, too) before we refuse. */
+  async function ensureFresh(): Promise<void> {
+    if (closed || isFresh(Date.now())) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([state.synced, new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+    const giveUp = new Promise((resolve) => {
+      timer = setTimeout(resolve, Math.min(maxStalenessMs, CATCH_UP_WAIT_MS));
+    });
+    await Promise.race([state.catchUp(), giveUp]);
     clearTimeout(timer);
   }
 
   return {
     async verify(token) {
       const claims = await checkToken(token, Date.now());
-      await firstSync();
+      await ensureFresh();
       const now = Date.now();
+      // Denials only grow: a denial in a stale copy is still true.
       if (state.isRevoked(claims.sid, now)) throw new VerifyError('session_revoked');
-      const freshAt = state.freshAt();
-      if (closed || freshAt === undefined || now - freshAt > maxStalenessMs) {
-        throw new VerifyError('unavailable');
-      }
+      if (!isFresh(now)) throw new VerifyError('unavailable');
       return {
         userId: claims.sub,
         sessionId: claims.sid,

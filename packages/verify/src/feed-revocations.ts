@@ -17,6 +17,7 @@ interface FeedAnswer {
 }
 
 const REQUEST_TIMEOUT_MS = 5000;
+const RETRY_GAP_MS = 1000;
 // A catch-up longer than this many pages is cut short; the next poll carries on from its cursor.
 const MAX_PAGES_PER_POLL = 100;
 
@@ -26,27 +27,24 @@ const MAX_PAGES_PER_POLL = 100;
  * as fresh as the start of the last poll that reached the end of the feed.
  */
 export class FeedRevocations implements RevocationState {
-  readonly synced: Promise<void>;
   private readonly denylist = new Denylist();
   private readonly outage;
   private readonly intervalMs: number;
-  private markSynced!: () => void;
   private cursor: string | undefined;
   private lastFreshAt: number | undefined;
+  private lastAttemptAt = Number.NEGATIVE_INFINITY;
+  private polling: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private request: AbortController | undefined;
   private closed = false;
 
+  /** Does no I/O yet (edge runtimes forbid it outside a request): the first `catchUp` starts polling. */
   constructor(
     private readonly options: FeedRevocationOptions,
     report: (error: unknown) => void,
   ) {
     this.intervalMs = options.intervalMs ?? 2000;
     this.outage = outageReporter(report);
-    this.synced = new Promise((resolve) => {
-      this.markSynced = resolve;
-    });
-    void this.poll();
   }
 
   isRevoked(sessionId: string, nowMs: number): boolean {
@@ -57,6 +55,23 @@ export class FeedRevocations implements RevocationState {
     return this.closed ? undefined : this.lastFreshAt;
   }
 
+  /**
+   * Polls now, or joins the poll under way: one request at a time. Where timers do not run
+   * between requests (edge runtimes), this is what keeps the copy fresh. During an outage a new
+   * attempt starts at most once a second, however many requests ask.
+   */
+  catchUp(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.polling) return this.polling;
+    if (Date.now() - this.lastAttemptAt < Math.min(this.intervalMs, RETRY_GAP_MS)) return Promise.resolve();
+    clearTimeout(this.timer);
+    const polling = this.poll().finally(() => {
+      if (this.polling === polling) this.polling = undefined;
+    });
+    this.polling = polling;
+    return polling;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
@@ -65,23 +80,21 @@ export class FeedRevocations implements RevocationState {
 
   private async poll(): Promise<void> {
     const startedAt = Date.now();
+    this.lastAttemptAt = startedAt;
     try {
-      if (await this.catchUp()) {
-        this.lastFreshAt = startedAt;
-        this.markSynced();
-      }
+      if (await this.readToEnd()) this.lastFreshAt = startedAt;
       this.outage.recovered();
     } catch (error) {
       if (!this.closed) this.outage.failed(error);
     }
     this.denylist.prune(Date.now());
     if (this.closed) return;
-    this.timer = setTimeout(() => void this.poll(), this.intervalMs);
+    this.timer = setTimeout(() => void this.catchUp(), this.intervalMs);
     unref(this.timer);
   }
 
   /** Reads pages until the feed has no more; false when cut short. */
-  private async catchUp(): Promise<boolean> {
+  private async readToEnd(): Promise<boolean> {
     for (let page = 0; page < MAX_PAGES_PER_POLL; page += 1) {
       const answer = await this.fetchPage();
       for (const { sessionId, until } of answer.revocations) this.denylist.add(sessionId, Date.parse(until));

@@ -45,7 +45,7 @@ const CONNECTION_OPTIONS = {
  * the PING has arrived: the copy is as fresh as the last one.
  */
 export class RedisRevocations implements RevocationState {
-  readonly synced: Promise<void>;
+  private readonly firstSync: Promise<void>;
   private markSynced!: () => void;
   private readonly denylist = new Denylist();
   private readonly key: string;
@@ -68,7 +68,7 @@ export class RedisRevocations implements RevocationState {
   ) {
     this.key = `${options.keyPrefix ?? 'tenure:'}denylist`;
     this.outage = outageReporter(report);
-    this.synced = new Promise((resolve) => {
+    this.firstSync = new Promise((resolve) => {
       this.markSynced = resolve;
     });
     const beatMs = Math.min(5000, Math.max(50, maxStalenessMs / 4));
@@ -83,6 +83,11 @@ export class RedisRevocations implements RevocationState {
 
   freshAt(): number | undefined {
     return this.closed ? undefined : this.lastFreshAt;
+  }
+
+  /** Nothing to do on demand: pub/sub and resyncs keep the copy current. Waits for the first sync. */
+  catchUp(): Promise<void> {
+    return this.closed ? Promise.resolve() : this.firstSync;
   }
 
   async close(): Promise<void> {

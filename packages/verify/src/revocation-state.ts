@@ -5,8 +5,11 @@
 export interface RevocationState {
   isRevoked(sessionId: string, nowMs: number): boolean;
   freshAt(): number | undefined;
-  /** Resolves at the first synchronisation. */
-  readonly synced: Promise<void>;
+  /**
+   * Brings the copy up to date if it can do so on demand, and resolves when it is (or has given
+   * up; never rejects). Shared by concurrent callers.
+   */
+  catchUp(): Promise<void>;
   close(): Promise<void>;
 }
 
