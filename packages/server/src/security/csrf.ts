@@ -5,21 +5,29 @@ import { TenureError } from '../errors.ts';
 import { type AuditDeps, recordRequestEvent } from './audit.ts';
 import { appendHook } from './route-config.ts';
 
-/** The non-safelisted header `@tenure/client` sends on every /api/auth call. */
+/** The non-safelisted header a browser request must carry (`@tenure/client` sends it on every call). */
 export const CSRF_HEADER = 'x-requested-with';
-export const CSRF_HEADER_VALUE = 'tenure';
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
 
-export type CsrfVerdict = { ok: true } | { ok: false; why: 'origin' | 'fetch-site' | 'header' };
+export type CsrfFailure = 'origin' | 'fetch-site' | 'header';
+export type CsrfVerdict = { ok: true } | { ok: false; why: CsrfFailure };
+
+/** Each refusal names the check that failed, so a developer can tell a bad origin from a missing header. */
+const refusals: Record<CsrfFailure, string> = {
+  origin: 'The Origin of this request is not an allowed origin.',
+  'fetch-site': 'Cross-site fetch refused: another site made this request (Sec-Fetch-Site).',
+  header: 'A browser request must carry a non-empty X-Requested-With header.',
+};
 
 /**
  * The CSRF decision for a cookie-authenticated, state-changing request:
  * - an `Origin` must be one of ALLOWED_ORIGINS exactly (`null` never is);
  * - without `Origin`, a `Sec-Fetch-Site` must say `same-origin` (or `none`: typed by the user);
- * - a request a browser made (either header present) must carry `X-Requested-With: tenure`,
- *   which no cross-site form can send and no cross-site script can send without a CORS
- *   preflight that the allow-list refuses.
+ * - a request a browser made (either header present) must carry a non-empty `X-Requested-With`.
+ *   Its value does not matter: no cross-site form can send the header, and a cross-site script
+ *   can send it only after a CORS preflight, which the allow-list refuses. So `XMLHttpRequest`
+ *   (jQuery) passes as well as `tenure` (our client).
  * A request with neither header comes from no browser (a CLI, a mobile app, a test): it cannot
  * be forged by a third-party page, so it passes.
  */
@@ -35,7 +43,9 @@ export function csrfVerdict(
     return { ok: false, why: 'fetch-site' };
   }
   const fromBrowser = origin !== undefined || fetchSite !== undefined;
-  if (fromBrowser && headers[CSRF_HEADER] !== CSRF_HEADER_VALUE) return { ok: false, why: 'header' };
+  const marker = headers[CSRF_HEADER];
+  const marked = typeof marker === 'string' && marker.trim() !== '';
+  if (fromBrowser && !marked) return { ok: false, why: 'header' };
   return { ok: true };
 }
 
@@ -56,16 +66,13 @@ async function csrf(app: FastifyInstance, { config, events, store, clock }: Csrf
   async function guard(request: FastifyRequest): Promise<void> {
     const verdict = csrfVerdict(request.headers, allowed);
     if (!verdict.ok) {
+      const route = request.routeOptions.url;
       await recordRequestEvent(audit, request, {
         type: 'csrf_rejected',
-        detail: {
-          why: verdict.why,
-          route: request.routeOptions.url,
-          origin: (request.headers.origin ?? '').slice(0, 200) || null,
-        },
-        dedupeKey: `${request.ip}:${request.routeOptions.url}:${verdict.why}`,
+        detail: { why: verdict.why, route, origin: (request.headers.origin ?? '').slice(0, 200) || null },
+        dedupeKey: `${request.ip}:${route}:${verdict.why}`,
       });
-      throw new TenureError('csrf_rejected', 'This request did not come from an allowed origin.');
+      throw new TenureError('csrf_rejected', refusals[verdict.why]);
     }
     const contentType = request.headers['content-type'];
     if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) {
