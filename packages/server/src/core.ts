@@ -100,6 +100,7 @@ async function assemble(
     clock,
     issuer: config.jwtIssuer,
     audience: config.jwtAudience,
+    maxLifetimeMs: config.accessTokenTtlMs,
   });
   const sessions = new SessionService({
     policy: config,

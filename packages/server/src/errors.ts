@@ -19,6 +19,11 @@ export class TenureError extends Error {
     this.status = errorStatus[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** For error handlers that read Fastify's convention (an adopting app's own handler). */
+  get statusCode(): number {
+    return this.status;
+  }
 }
 
 /** PostgreSQL or Redis cannot be reached: 503, and the request changed nothing we can't redo. */

@@ -1,6 +1,10 @@
-/** `@tenure/server`: the app factory and what an adopting app needs around it. */
+/** `@tenure/server`: the Fastify plugin, the standalone app, and what an adopting app needs around them. */
 export { type BuildAppOptions, buildApp } from './app.ts';
 export { type Clock, ManualClock, systemClock } from './clock.ts';
 export { type Config, ConfigError, loadConfig } from './config.ts';
 export { type ErrorCode, errorStatus, StoreUnavailableError, TenureError } from './errors.ts';
+export { tenure, type TenureOptions } from './plugin.ts';
+export type { EndingCause, OutcomeListener, SessionFacts, SessionOutcome } from './sessions/outcomes.ts';
+export type { PublicUser, SignedInResponse } from './sessions/schemas.ts';
 export type { Authenticated } from './sessions/session-service.ts';
+export type { StartSessionProfile } from './sessions/start-session.ts';

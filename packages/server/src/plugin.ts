@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { type Core, createCore } from './core.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import type { Geolocator } from './devices/index.ts';
+import { TenureError, toEnvelope } from './errors.ts';
 import { startCleanupSchedule } from './ops/cleanup-schedule.ts';
 import type { Metrics } from './ops/metrics.ts';
 import { wireSessionMetrics } from './ops/active-sessions.ts';
@@ -17,12 +18,25 @@ import { authenticate } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { revocationRoutes } from './revocations/routes.ts';
 import { securityPlugin } from './security/index.ts';
+import type { SignedInResponse } from './sessions/schemas.ts';
+import { type StartSessionProfile, startSessionFor } from './sessions/start-session.ts';
 import { securityEventRoutes } from './security-events/routes.ts';
 import type { OutcomeListener } from './sessions/outcomes.ts';
 import sessionRoutes from './sessions/routes.ts';
 import tokenRoutes from './sessions/token-routes.ts';
 import type { Store } from './store/store.ts';
 import { jwksRoutes } from './tokens/jwks-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /**
+     * Starts a session for a user the app signed in itself and resolves to the sign-in body,
+     * which the handler returns. `userId` is the app's own id (1–255 characters); never one
+     * that came from the client.
+     */
+    startSession(userId: string, profile?: StartSessionProfile): Promise<SignedInResponse>;
+  }
+}
 
 export interface TenureOptions {
   /** From `loadConfig(process.env)`. */
@@ -65,6 +79,17 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
   if (options.metrics) wireSessionMetrics(options.metrics, core.database.db, clock, config);
 
   await app.register(authenticate, { sessions: core.sessions });
+  app.decorateReply(
+    'startSession',
+    startSessionFor({
+      sessions: core.sessions,
+      isPasswordUser: (userId) => core.users.isPasswordUser(userId),
+      geolocator: core.geolocator,
+      cookie: core.cookie,
+      config,
+      clock,
+    }),
+  );
   await app.register(tenureRoutes, {
     core,
     passwordAuth: options.passwordAuth ?? true,
@@ -139,6 +164,15 @@ async function tenureRoutes(
       await api.register(securityEventRoutes, { repository: core.eventRepository });
       await api.register(revocationRoutes, { db: core.database.db, clock, config });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.setNotFoundHandler((request, reply) =>
+        reply
+          .status(404)
+          .send(
+            toEnvelope(
+              new TenureError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+            ),
+          ),
+      );
     },
     { prefix: '/api/auth' },
   );

@@ -7,6 +7,9 @@ export function toPublicUser(user: UserRow): PublicUser {
   return { id: user.user_id, email: user.email, name: user.name };
 }
 
+// Password accounts have uuid ids; other users' ids are never looked up in `users`.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** All SQL about Tenure's own password accounts. */
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -20,8 +23,15 @@ export class UserRepository {
       .executeTakeFirst();
   }
 
-  findById(userId: string): Promise<UserRow | undefined> {
+  /** Undefined for an id that is not one of ours (any string an adopting app uses, e.g. `github|4711`). */
+  async findById(userId: string): Promise<UserRow | undefined> {
+    if (!UUID.test(userId)) return undefined;
     return this.db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  /** Whether `userId` names one of Tenure's own password accounts. */
+  async isPasswordUser(userId: string): Promise<boolean> {
+    return (await this.findById(userId)) !== undefined;
   }
 
   /** The public profile of a session's user: just the id when it is not one of ours. */

@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as unrevokedIndexes from './migrations/0002-unrevoked-indexes.ts';
 import * as sessionListIndex from './migrations/0003-session-list-index.ts';
 import * as endingReasons from './migrations/0004-ending-reasons.ts';
+import * as textUserIds from './migrations/0005-text-user-ids.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002-unrevoked-indexes': unrevokedIndexes,
   '0003-session-list-index': sessionListIndex,
   '0004-ending-reasons': endingReasons,
+  '0005-text-user-ids': textUserIds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,14 +1,16 @@
-import type { CookieSerializeOptions } from '@fastify/cookie';
+import { fastifyCookie, type SerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 
 /**
- * The refresh token cookie: HttpOnly, Secure, SameSite=Strict, Path=/api/auth, named
- * with the `__Secure-` prefix when Secure. Its expiry never reaches past the session's.
+ * The refresh token cookie: HttpOnly, Secure, SameSite=Strict, Path=/api/auth, named with the
+ * `__Secure-` prefix when Secure. Its expiry never reaches past the session's. Written as a
+ * plain `Set-Cookie` header, so it also works on an adopting app's own routes
+ * (`reply.startSession`), where Tenure's cookie plugin is not registered.
  */
 export class RefreshCookie {
   readonly name: string;
-  private readonly base: CookieSerializeOptions;
+  private readonly base: SerializeOptions;
 
   constructor(config: Pick<Config, 'cookieSecure'>) {
     this.name = config.cookieSecure ? '__Secure-tenure_refresh' : 'tenure_refresh';
@@ -16,19 +18,20 @@ export class RefreshCookie {
   }
 
   read(request: FastifyRequest): string | undefined {
-    return request.cookies[this.name];
+    return request.cookies?.[this.name];
   }
 
   set(reply: FastifyReply, token: string, sessionExpiresAt: Date, nowMs: number): void {
-    reply.setCookie(this.name, token, {
-      ...this.base,
-      expires: sessionExpiresAt,
-      maxAge: Math.max(0, Math.floor((sessionExpiresAt.getTime() - nowMs) / 1000)),
-    });
+    const maxAge = Math.max(0, Math.floor((sessionExpiresAt.getTime() - nowMs) / 1000));
+    this.write(reply, token, { expires: sessionExpiresAt, maxAge });
   }
 
   /** Cleared with the same attributes it was set with, or browsers keep it. */
   clear(reply: FastifyReply): void {
-    reply.clearCookie(this.name, this.base);
+    this.write(reply, '', { expires: new Date(0), maxAge: 0 });
+  }
+
+  private write(reply: FastifyReply, value: string, options: SerializeOptions): void {
+    reply.header('set-cookie', fastifyCookie.serialize(this.name, value, { ...this.base, ...options }));
   }
 }

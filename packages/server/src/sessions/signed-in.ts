@@ -36,31 +36,34 @@ export function policyOf(config: PolicyConfig, sessionExpiresInMs: number) {
   };
 }
 
-/** Sets the cookie or puts the token in the body, and sends the sign-in body. */
-export function sendSignedIn(
-  reply: FastifyReply,
-  input: {
-    issued: IssuedSession;
-    user: PublicUser;
-    transport: TokenTransport;
-    status: number;
-    cookie: RefreshCookie;
-    config: PolicyConfig;
-    nowMs: number;
-  },
-) {
-  const { issued, transport, cookie, nowMs } = input;
+/** The sign-in body: tokens, user, session and policy; the refresh token only for body transport. */
+export function signedInBody(input: {
+  issued: IssuedSession;
+  user: PublicUser;
+  transport: TokenTransport;
+  config: PolicyConfig;
+  nowMs: number;
+}): SignedInResponse {
+  const { issued, nowMs } = input;
   const expiresAt = issued.session.expires_at;
-  if (transport === 'cookie') cookie.set(reply, issued.refreshToken, expiresAt, nowMs);
-  const body: SignedInResponse = {
+  return {
     accessToken: issued.accessToken,
     accessTokenExpiresAt: issued.accessTokenExpiresAt.toISOString(),
     user: input.user,
     session: { id: issued.session.session_id, expiresAt: expiresAt.toISOString() },
     policy: policyOf(input.config, expiresAt.getTime() - nowMs),
-    ...(transport === 'body' && { refreshToken: issued.refreshToken }),
+    ...(input.transport === 'body' && { refreshToken: issued.refreshToken }),
   };
-  return reply.status(input.status).send(body);
+}
+
+/** Sets the cookie or puts the token in the body, and sends the sign-in body. */
+export function sendSignedIn(
+  reply: FastifyReply,
+  input: Parameters<typeof signedInBody>[0] & { status: number; cookie: RefreshCookie },
+) {
+  const { issued, transport, cookie, nowMs } = input;
+  if (transport === 'cookie') cookie.set(reply, issued.refreshToken, issued.session.expires_at, nowMs);
+  return reply.status(input.status).send(signedInBody(input));
 }
 
 /** Who the user is, as far as this server knows (`email`/`name` only when it was told them). */
