@@ -2,7 +2,7 @@ import { MemoryStore } from './memory-store.ts';
 import { RedisStore } from './redis-store.ts';
 import type { Store, StoreClock, StoreLogger } from './store.ts';
 
-export interface CreateStoreOptions {
+interface CreateStoreOptions {
   /** `REDIS_URL`: a `RedisStore` when set, otherwise the in-process `MemoryStore`. */
   redisUrl?: string | undefined;
   /** @default 'tenure:' */
@@ -21,7 +21,7 @@ export interface CreateStoreOptions {
 export async function createStore(options: CreateStoreOptions = {}): Promise<Store> {
   const { redisUrl, keyPrefix, logger, clock } = options;
   if (redisUrl === undefined || redisUrl === '') {
-    return new MemoryStore({ ...(logger && { logger }), ...(clock && { clock }) });
+    return new MemoryStore({ ...(clock && { clock }) });
   }
   return RedisStore.connect(
     {

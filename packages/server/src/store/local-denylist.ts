@@ -22,13 +22,12 @@ export class LocalDenylist {
     return until !== undefined && until > this.clock.now();
   }
 
-  /** Drops expired entries; returns how many are left. */
-  sweep(): number {
+  /** Drops expired entries. */
+  sweep(): void {
     const now = this.clock.now();
     for (const [sid, until] of this.bySid) {
       if (until <= now) this.bySid.delete(sid);
     }
-    return this.bySid.size;
   }
 
   /** Live entries as `[sid, untilMs]`. */

@@ -1,20 +1,10 @@
 import { StoreUnavailableError } from '../errors.ts';
-import { ListenerRegistry } from './listeners.ts';
 import { LocalDenylist } from './local-denylist.ts';
-import {
-  type CounterState,
-  exceededWindowMs,
-  type HitOptions,
-  type Store,
-  type StoreClock,
-  type StoreLogger,
-  silentLogger,
-} from './store.ts';
+import type { CounterState, HitOptions, Store, StoreClock } from './store.ts';
 
-export interface MemoryStoreOptions {
+interface MemoryStoreOptions {
   /** @default Date.now */
   clock?: StoreClock;
-  logger?: StoreLogger;
   /** How often expired denylist entries, counters and claims are dropped. @default 60_000 */
   sweepIntervalMs?: number;
   /**
@@ -41,14 +31,12 @@ export class MemoryStore implements Store {
   private readonly denylist: LocalDenylist;
   private readonly counters = new Map<string, Counter>();
   private readonly claims = new Map<string, number>();
-  private readonly listeners: ListenerRegistry;
   private readonly maxCounters: number;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.denylist = new LocalDenylist(this.clock);
-    this.listeners = new ListenerRegistry(options.logger ?? silentLogger);
     this.maxCounters = options.maxCounters ?? 100_000;
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
@@ -64,7 +52,7 @@ export class MemoryStore implements Store {
     return this.denylist.has(sid);
   }
 
-  async hit(key: string, windowMs: number, options?: HitOptions): Promise<CounterState> {
+  async hit(key: string, windowMs: number, options: HitOptions = {}): Promise<CounterState> {
     this.assertOpen();
     const now = this.clock.now();
     let counter = this.live(key, now);
@@ -74,8 +62,9 @@ export class MemoryStore implements Store {
       this.counters.set(key, counter);
     }
     counter.count += 1;
-    const extended = exceededWindowMs(counter.count, windowMs, options);
-    if (extended !== undefined) counter.expiresAt = now + extended;
+    const { max, onExceed } = options;
+    if (onExceed === 'restart' && max !== undefined && counter.count > max)
+      counter.expiresAt = now + windowMs;
     return { count: counter.count, resetInMs: counter.expiresAt - now };
   }
 
@@ -102,21 +91,11 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async publish(channel: string, message: string): Promise<void> {
-    this.assertOpen();
-    // Delivered on a microtask, like a message from Redis: never inside the publisher's frame.
-    queueMicrotask(() => this.listeners.emit(channel, message));
-  }
-
-  subscribe(channel: string, listener: (message: string) => void): () => void {
-    return this.listeners.add(channel, listener);
-  }
-
   async ping(): Promise<void> {
     this.assertOpen();
   }
 
-  /** How many entries are held, for metrics and to show that sweeping bounds memory. */
+  /** How many entries are held, to show that sweeping bounds memory. */
   sizes(): { deniedSessions: number; counters: number; claims: number } {
     return { deniedSessions: this.denylist.size, counters: this.counters.size, claims: this.claims.size };
   }
@@ -125,7 +104,6 @@ export class MemoryStore implements Store {
     if (this.sweeper === undefined) return;
     clearInterval(this.sweeper);
     this.sweeper = undefined;
-    this.listeners.clear();
   }
 
   private live(key: string, now: number): Counter | undefined {

@@ -16,7 +16,6 @@ declare module 'ioredis' {
       windowMs: string,
       max: string,
       onExceed: string,
-      maxWindowMs: string,
     ): Result<[number, number], Context>;
     tenurePeek(key: string): Result<[number, number], Context>;
   }

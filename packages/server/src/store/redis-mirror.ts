@@ -1,17 +1,15 @@
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../errors.ts';
-import { ListenerRegistry } from './listeners.ts';
 import { LocalDenylist } from './local-denylist.ts';
 import type { StoreClock, StoreLogger } from './store.ts';
 
-export interface MirrorOptions {
+interface MirrorOptions {
   subscriber: Redis;
   /** Reads every live denylist entry through the command connection. */
   readSnapshot: () => Promise<Array<[sid: string, untilMs: number]>>;
   /** Writes entries back to Redis (used when Redis lost them, e.g. restarted without persistence). */
   writeBack: (entries: Array<[sid: string, untilMs: number]>) => Promise<void>;
   denyChannel: string;
-  eventPrefix: string;
   clock: StoreClock;
   logger: StoreLogger;
   /** Ping the subscriber connection this often to notice a silently dead socket. */
@@ -22,8 +20,7 @@ export interface MirrorOptions {
 const RESYNC_RETRY_MS = 100;
 
 /**
- * This instance's copy of the Redis denylist, kept current by pub/sub, plus delivery of
- * cross-instance events.
+ * This instance's copy of the Redis denylist, kept current by the denylist's pub/sub channel.
  *
  * The copy is trusted ("synced") only between a confirmed subscription followed by a full
  * snapshot read, and the next loss of the subscriber connection: any message published while
@@ -35,7 +32,6 @@ const RESYNC_RETRY_MS = 100;
  */
 export class RedisMirror {
   private readonly denylist: LocalDenylist;
-  readonly listeners: ListenerRegistry;
   private synced = false;
   private closed = false;
   /** Bumped on every connection loss; work started under an older epoch is discarded. */
@@ -44,20 +40,13 @@ export class RedisMirror {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private waiters: Array<(synced: boolean) => void> = [];
-  private readonly eventPattern: string;
 
   constructor(private readonly options: MirrorOptions) {
     this.denylist = new LocalDenylist(options.clock);
-    this.listeners = new ListenerRegistry(options.logger);
-    this.eventPattern = `${escapeGlob(options.eventPrefix)}*`;
     const sub = options.subscriber;
     sub.on('ready', () => void this.subscribeAndResync());
     sub.on('close', () => this.lose('subscriber connection closed'));
     sub.on('message', (channel: string, message: string) => this.onDenyMessage(channel, message));
-    sub.on('pmessage', (pattern: string, channel: string, message: string) => {
-      if (pattern === this.eventPattern)
-        this.listeners.emit(channel.slice(options.eventPrefix.length), message);
-    });
     const sweeper = setInterval(() => this.denylist.sweep(), options.sweepIntervalMs);
     const heartbeat = setInterval(() => this.heartbeat(), options.heartbeatIntervalMs);
     for (const timer of [sweeper, heartbeat]) {
@@ -105,7 +94,6 @@ export class RedisMirror {
     this.synced = false;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.retryTimer);
-    this.listeners.clear();
     for (const wake of this.waiters) wake(false);
     this.waiters = [];
   }
@@ -115,7 +103,6 @@ export class RedisMirror {
     const sub = this.options.subscriber;
     try {
       await sub.subscribe(this.options.denyChannel);
-      await sub.psubscribe(this.eventPattern);
     } catch (error) {
       if (epoch !== this.epoch || this.closed) return;
       this.options.logger.warn({ err: error }, 'store: subscribing to Redis failed; reconnecting');
@@ -198,8 +185,4 @@ export class RedisMirror {
       sub.disconnect(true);
     });
   }
-}
-
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
 }

@@ -24,9 +24,9 @@ return 1
 
 /**
  * Fixed-window counter: INCR, then start the window only if it has none (PEXPIRE NX), so
- * concurrent first hits on several instances share one window. Beyond `max` the window may be
- * restarted or grown (backoff) as the caller asks.
- * KEYS[1] = counter; ARGV = windowMs, max (-1 = none), onExceed ('keep'|'restart'|'backoff'), maxWindowMs
+ * concurrent first hits on several instances share one window. Beyond `max` the window is
+ * restarted if the caller asks.
+ * KEYS[1] = counter; ARGV = windowMs, max (-1 = none), onExceed ('keep'|'restart')
  * Returns { count, ms left }.
  */
 export const hitScript = `
@@ -35,16 +35,9 @@ local window = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
 local count = redis.call('INCR', key)
 redis.call('PEXPIRE', key, window, 'NX')
-if max >= 0 and count > max then
-  if ARGV[3] == 'restart' then
-    redis.call('PEXPIRE', key, window)
-    return { count, window }
-  elseif ARGV[3] == 'backoff' then
-    local grown = math.min(window * (2 ^ (count - max - 1)), tonumber(ARGV[4]))
-    grown = math.floor(grown)
-    redis.call('PEXPIRE', key, string.format('%d', grown))
-    return { count, grown }
-  end
+if ARGV[3] == 'restart' and max >= 0 and count > max then
+  redis.call('PEXPIRE', key, window)
+  return { count, window }
 end
 return { count, redis.call('PTTL', key) }
 `;

@@ -11,7 +11,6 @@ import { RedisMirror } from './redis-mirror.ts';
 import {
   type CounterState,
   type HitOptions,
-  MAX_WINDOW_MS,
   type Store,
   type StoreClock,
   type StoreLogger,
@@ -40,7 +39,7 @@ export interface RedisStoreOptions extends ConnectionTuning {
 /**
  * The store for several instances. The denylist lives in one Redis sorted set keyed by session
  * id; every instance mirrors it in memory (see `RedisMirror`) so that `isSessionDenied` needs
- * no network. Counters and claims are plain Redis keys; events are pub/sub channels.
+ * no network. Counters and claims are plain Redis keys.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
@@ -82,7 +81,6 @@ export class RedisStore implements Store {
         await Promise.all(entries.map(([sid, until]) => this.writeDenial(sid, until)));
       },
       denyChannel: this.denyKey,
-      eventPrefix: `${this.prefix}event:`,
       clock: this.clock,
       logger,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5000,
@@ -128,7 +126,6 @@ export class RedisStore implements Store {
         String(Math.max(1, Math.ceil(windowMs))),
         String(options.max ?? -1),
         options.onExceed ?? 'keep',
-        String(MAX_WINDOW_MS),
       ),
     );
     return { count, resetInMs: Math.max(0, resetInMs) };
@@ -148,14 +145,6 @@ export class RedisStore implements Store {
       this.commands.set(`${this.prefix}claim:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
     );
     return reply === 'OK';
-  }
-
-  async publish(channel: string, message: string): Promise<void> {
-    await this.run(() => this.commands.publish(`${this.prefix}event:${channel}`, message));
-  }
-
-  subscribe(channel: string, listener: (message: string) => void): () => void {
-    return this.mirror.listeners.add(channel, listener);
   }
 
   async ping(): Promise<void> {

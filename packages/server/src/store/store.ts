@@ -1,6 +1,6 @@
 /**
  * Shared state that must be the same on every server instance: the revocation denylist,
- * rate-limit counters and cross-instance events. `MemoryStore` serves the embedded default
+ * rate-limit counters and once-only claims. `MemoryStore` serves the embedded default
  * (one process); `RedisStore` is used when `REDIS_URL` is set. Both pass
  * `test/store/store-contract.test.ts`.
  *
@@ -39,13 +39,6 @@ export interface Store {
   claim(key: string, ttlMs: number): Promise<boolean>;
 
   /**
-   * Cross-instance broadcast. Listeners on every instance (including this one) receive it.
-   * Delivery is at most once: an instance that is disconnected at that moment misses it.
-   */
-  publish(channel: string, message: string): Promise<void>;
-  subscribe(channel: string, listener: (message: string) => void): () => void;
-
-  /**
    * Throws `StoreUnavailableError` when the backing service is unreachable or this instance's
    * denylist copy is not synchronised (for `/readyz`).
    */
@@ -66,13 +59,10 @@ export interface HitOptions {
   /**
    * What a hit beyond `max` does to the window:
    * - `'keep'`: nothing, a fixed window (the counter resets when the window ends);
-   * - `'restart'`: the window starts again, so a client that keeps hammering stays blocked
-   *   (`continueExceeding` of `@fastify/rate-limit`);
-   * - `'backoff'`: the window becomes `windowMs * 2^(count - max - 1)` from now
-   *   (`exponentialBackoff` of `@fastify/rate-limit`), capped at about 35 years.
+   * - `'restart'`: the window starts again, so a client that keeps hammering stays blocked.
    * @default 'keep'
    */
-  onExceed?: 'keep' | 'restart' | 'backoff';
+  onExceed?: 'keep' | 'restart';
 }
 
 /** Anything with pino's `(obj, msg)` methods, e.g. `app.log`. */
@@ -88,18 +78,3 @@ export interface StoreClock {
 }
 
 export const silentLogger: StoreLogger = { info() {}, warn() {}, error() {} };
-
-/** Upper bound for a backoff window (2^40 ms ≈ 35 years), an integer Redis accepts. */
-export const MAX_WINDOW_MS = 2 ** 40;
-
-/** The window a hit produces under `onExceed`, or `undefined` to keep the current one. */
-export function exceededWindowMs(
-  count: number,
-  windowMs: number,
-  options: HitOptions = {},
-): number | undefined {
-  const { max, onExceed = 'keep' } = options;
-  if (max === undefined || count <= max || onExceed === 'keep') return undefined;
-  if (onExceed === 'restart') return windowMs;
-  return Math.min(windowMs * 2 ** (count - max - 1), MAX_WINDOW_MS);
-}
