@@ -17,6 +17,7 @@ import { metricsListener } from './ops/session-metrics.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { revocationRoutes } from './revocations/routes.ts';
+import { corsPlugin } from './security/cors.ts';
 import { securityPlugin } from './security/index.ts';
 import type { SignedInResponse } from './sessions/schemas.ts';
 import { type StartSessionProfile, startSessionFor } from './sessions/start-session.ts';
@@ -144,6 +145,8 @@ async function tenureRoutes(
   const policy = { config, clock, geolocator, cookie: refreshCookie };
   await app.register(
     async (api) => {
+      // Cross-origin callers of the API only: a preflight to the app's own routes is none of ours.
+      await api.register(corsPlugin, { config });
       // POST /refresh and /logout may come without a body: validate them as `{}`.
       api.addHook('preValidation', async (request) => {
         if (request.body === undefined && request.method !== 'GET') request.body = {};

@@ -138,3 +138,15 @@ describe('Tenure as a plugin in an app with its own sign-in', () => {
     expect(response.json()).toMatchObject({ statusCode: 400, code: 'invalid_request' });
   });
 });
+
+describe('Tenure leaves the app’s other routes alone', () => {
+  it('a CORS preflight to the app’s own route is not answered by Tenure', async () => {
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/projects',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.statusCode).toBe(404);
+  });
+});
