@@ -14,7 +14,7 @@ type AccountCalls = Pick<
 export function createAccountCalls(
   auth: AxiosInstance,
   /** A session was revoked by this client (to sign out here when it was the current one). */
-  onRevoked: (sessionId: string) => void,
+  onRevoked: (sessionId: string) => void | Promise<void>,
 ): AccountCalls {
   async function call<T>(request: () => Promise<{ data: T }>): Promise<T> {
     try {
@@ -29,7 +29,7 @@ export function createAccountCalls(
       (await call(() => auth.get<{ sessions: DeviceSession[] }>('/sessions'))).sessions,
     async revokeSession(sessionId) {
       await call(() => auth.delete(`/sessions/${encodeURIComponent(sessionId)}`));
-      onRevoked(sessionId);
+      await onRevoked(sessionId);
     },
     // `{}`: a bodiless POST gets a form Content-Type from axios in Node, which the server refuses.
     revokeAllOtherSessions: async () =>

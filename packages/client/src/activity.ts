@@ -1,3 +1,4 @@
+import type { ActivitySignals } from './activity-signals.ts';
 import type { SessionPolicy } from './types.ts';
 
 /** Mouse, keyboard, scroll and touch: the signals that someone is using the page. */
@@ -16,14 +17,8 @@ const ACTIVITY_THROTTLE_MS = 1000;
 /** Becoming visible extends the session at most this often (tab switching must not spam refreshes). */
 const VISIBLE_EXTEND_GAP_MS = 5000;
 
-// Passive: never delays scrolling. Capture: also sees scrolls of inner elements, which don't bubble.
-const LISTENER_OPTIONS: AddEventListenerOptions = { passive: true, capture: true };
-
 export interface ActivityMonitorOptions {
-  /** Receives the activity events (the window). */
-  target: EventTarget;
-  /** Fires `visibilitychange` and tells whether the page is visible (the document). */
-  visibility: EventTarget & { readonly visibilityState: string };
+  signals: ActivitySignals;
   now: () => number;
   policy: SessionPolicy;
   /** Warn this many seconds before the idle timeout (at most half of the timeout). */
@@ -52,7 +47,7 @@ export interface ActivityMonitor {
  * the session is let go: `expire()`, never a refresh.
  */
 export function startActivityMonitor(options: ActivityMonitorOptions): ActivityMonitor {
-  const { now, target, visibility } = options;
+  const { now } = options;
   const idleMs = options.policy.inactivityTimeoutSeconds * 1000;
   const warnMs = Math.min(options.idleWarningSeconds * 1000, idleMs / 2);
   let lastActivity = now();
@@ -95,8 +90,8 @@ export function startActivityMonitor(options: ActivityMonitorOptions): ActivityM
     if (lastActivity > lastExtended) extend();
   }
 
-  function onVisibilityChange(): void {
-    if (stopped || visibility.visibilityState !== 'visible') return;
+  function onVisible(): void {
+    if (stopped) return;
     // Timers are throttled in hidden tabs, so the idle deadline may have passed unnoticed.
     if (expireIfIdle()) return;
     record(now(), true);
@@ -130,14 +125,12 @@ export function startActivityMonitor(options: ActivityMonitorOptions): ActivityM
   function stop(): void {
     if (stopped) return;
     stopped = true;
-    for (const type of ACTIVITY_EVENTS) target.removeEventListener(type, onEvent, LISTENER_OPTIONS);
-    visibility.removeEventListener('visibilitychange', onVisibilityChange);
+    unlisten();
     clearInterval(interval);
     clearTimeout(deadline);
   }
 
-  for (const type of ACTIVITY_EVENTS) target.addEventListener(type, onEvent, LISTENER_OPTIONS);
-  visibility.addEventListener('visibilitychange', onVisibilityChange);
+  const unlisten = options.signals.listen({ activity: onEvent, visible: onVisible });
   interval = setInterval(check, options.policy.activityCheckIntervalSeconds * 1000);
   scheduleDeadline();
 

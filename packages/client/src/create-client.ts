@@ -1,5 +1,6 @@
 import { createAccountCalls } from './account.ts';
 import { type ActivityMonitor, startActivityMonitor } from './activity.ts';
+import { activitySignals } from './activity-signals.ts';
 import { type AuthSnapshot, createAuthState } from './auth-state.ts';
 import { SessionExpiredError, toClientError } from './errors.ts';
 import { createEmitter, toSessionEvents } from './events.ts';
@@ -7,21 +8,25 @@ import { createInstances, installAuthInterceptors } from './http.ts';
 import { messageFor } from './messages.ts';
 import { createRequestScope } from './origins.ts';
 import { createRefresher } from './refresh.ts';
-import { readSnapshot } from './snapshot.ts';
-import { CHANNEL_NAME, createTabSync, type TabChannel, type TabLocks, type TabMessage } from './tab-sync.ts';
+import { createTabSync, pageLinks, type TabMessage } from './tab-sync.ts';
 import { createTokenStore } from './token-store.ts';
+import { createTransport } from './transport.ts';
 import type { AuthState, SessionEndCode, SessionEvent, TenureClient, TenureClientOptions } from './types.ts';
 import { errorCodeOf, isSessionEndedCode, statusOf } from './wire.ts';
 
 /**
- * Creates the browser (or Node) client: an axios instance that keeps the access token fresh,
- * session events, cross-tab coordination and the activity monitor. Call `restore()` on page load.
+ * Creates the client: an axios instance that keeps the access token fresh, session events,
+ * cross-tab coordination and the activity monitor in a browser; with `transport: 'body'`, the
+ * same for Node and React Native, the refresh token in the app's storage. Call `restore()` at start.
  */
 export function createTenureClient(options: TenureClientOptions = {}): TenureClient {
   const now = () => Date.now();
   const leewayMs = (options.refreshLeewaySeconds ?? 30) * 1000;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const browser = typeof window !== 'undefined' && typeof document !== 'undefined';
+  const transport = createTransport(options);
+  // Only the cookie transport lives in a page: the body transport touches no DOM, channel or lock.
+  const browser =
+    transport.kind === 'cookie' && typeof window !== 'undefined' && typeof document !== 'undefined';
 
   const tokens = createTokenStore();
   const events = createEmitter<SessionEvent>();
@@ -30,25 +35,29 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
   const scope = createRequestScope({
     baseURL,
     tokenOrigins: options.tokenOrigins ?? [],
-    pageOrigin: globalThis.location?.origin,
+    pageOrigin: browser ? globalThis.location?.origin : undefined,
   });
-  const http = createInstances({ baseURL, timeoutMs, adapter: options.adapter, scope });
+  const http = createInstances({
+    baseURL,
+    timeoutMs,
+    adapter: options.adapter,
+    scope,
+    transport: transport.kind,
+  });
   const sync = createTabSync({
-    channel: browser ? openChannel() : undefined,
-    locks: browser ? webLocks() : undefined,
+    ...(browser ? pageLinks() : { channel: undefined, locks: undefined }),
     onMessage,
     now,
     refreshTimeoutMs: timeoutMs,
   });
+  const signals = activitySignals(options.activity, browser);
   let monitor: { sessionId: string; monitor: ActivityMonitor } | undefined;
   let restoring: Promise<AuthState> | undefined;
 
   const refresher = createRefresher({
     state,
     sync,
-    // An empty JSON body: the refresh token travels in its HttpOnly cookie. (A bodiless POST
-    // gets a form Content-Type from axios in Node, which the server refuses with 415.)
-    call: async () => readSnapshot(await http.bare.post('/refresh', {}), now()),
+    call: () => transport.refresh((body) => http.bare.post('/refresh', body), now),
     accept: (snapshot) => accept(snapshot, { announce: true, publish: true }),
     sessionEnded: endSession,
   });
@@ -73,8 +82,16 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     monitor?.monitor.noteExtended(now());
   }
 
-  /** The session is over. Expires a live one (event + other tabs) or settles page load quietly. */
-  function endSession(code: SessionEndCode): SessionExpiredError {
+  /**
+   * The session is over. Forgets its refresh token (body transport) before anyone hears of it,
+   * then expires a live session (event + other tabs) or settles page load quietly.
+   */
+  function endSession(code: SessionEndCode): SessionExpiredError | Promise<SessionExpiredError> {
+    const forgetting = transport.forget();
+    return forgetting ? forgetting.then(() => settleEnded(code)) : settleEnded(code);
+  }
+
+  function settleEnded(code: SessionEndCode): SessionExpiredError {
     const status = state.get().status;
     if (status === 'signedIn') {
       if (state.expire(code)) sync.publish({ type: 'expired', code });
@@ -86,7 +103,8 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     return new SessionExpiredError(code);
   }
 
-  function signOutHere(): void {
+  async function signOutHere(): Promise<void> {
+    await transport.forget();
     state.signOut();
     sync.publish({ type: 'signedOut' });
     stopMonitor();
@@ -121,19 +139,18 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
   }
 
   function syncMonitor(snapshot: AuthSnapshot): void {
-    if (options.monitorActivity === false || !browser) return;
+    if (options.monitorActivity === false || !signals) return;
     if (monitor?.sessionId === snapshot.session.id) return;
     stopMonitor();
     const started = startActivityMonitor({
-      target: window,
-      visibility: document,
+      signals,
       now,
       policy: snapshot.policy,
       idleWarningSeconds: options.idleWarningSeconds ?? 60,
       // Failures are handled inside: an ended session has already emitted `expired`, and
       // a network error is retried at the next check.
       extend: () => void refresher.refresh().catch(() => undefined),
-      expire: () => endSession('session_expired'),
+      expire: () => void endSession('session_expired'),
       warn: (secondsLeft) => events.emit({ type: 'idleWarning', secondsLeft }),
       onActivity: (at) => sync.publish({ type: 'activity', at }),
     });
@@ -145,9 +162,18 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     monitor = undefined;
   }
 
+  /** A silent refresh, when there is anything to refresh with; otherwise signed out, no event. */
+  async function restoreFromTransport(): Promise<void> {
+    if (await transport.mayRestore()) await refresher.refresh();
+    else if (state.get().status === 'loading') state.settle('none');
+  }
+
   async function signIn(path: '/login' | '/register', body: object): Promise<void> {
     try {
-      accept(readSnapshot(await http.bare.post(path, body), now()), { announce: false, publish: true });
+      const answer = transport.signIn(await http.bare.post(path, body), now());
+      // Body transport: resolve only once the refresh token is stored, so the session survives a restart.
+      if (answer.keep) await answer.keep();
+      accept(answer.snapshot, { announce: false, publish: true });
     } catch (error) {
       throw toClientError(error);
     }
@@ -159,8 +185,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     getState: () => state.get(),
     subscribe: (onChange) => state.subscribe(onChange),
     restore() {
-      restoring ??= refresher
-        .refresh()
+      restoring ??= restoreFromTransport()
         .catch(() => {
           // Offline or server down on page load: nobody is signed in as far as this tab knows.
           if (state.get().status === 'loading') state.settle('none');
@@ -176,13 +201,14 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     async logout() {
       const token = tokens.get()?.value;
       try {
-        await http.bare.post('/logout', {}, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+        const body = await transport.logoutBody();
+        await http.bare.post('/logout', body, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
       } catch (error) {
         // Unconfirmed (offline, 5xx): the session and its cookie still work, so saying "signed
         // out" here would be false. Only a session that had already ended counts as done.
         if (!(statusOf(error) === 401 && isSessionEndedCode(errorCodeOf(error)))) throw toClientError(error);
       }
-      signOutHere();
+      await signOutHere();
     },
     async extend() {
       if (state.get().status !== 'signedIn') throw new SessionExpiredError(state.lastEndCode());
@@ -190,8 +216,8 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     },
     ...createAccountCalls(http.auth, (sessionId) => {
       const current = state.get();
-      // Revoking this very session signs this browser out (the server cleared the cookie).
-      if (current.status === 'signedIn' && current.session.id === sessionId) signOutHere();
+      // Revoking this very session signs this client out (the server cleared the cookie).
+      if (current.status === 'signedIn' && current.session.id === sessionId) return signOutHere();
     }),
     messageFor: (error) => messageFor(error),
     stop() {
@@ -202,17 +228,4 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
       state.clearListeners();
     },
   };
-}
-
-function openChannel(): TabChannel | undefined {
-  if (typeof BroadcastChannel === 'undefined') return undefined;
-  try {
-    return new BroadcastChannel(CHANNEL_NAME);
-  } catch {
-    return undefined;
-  }
-}
-
-function webLocks(): TabLocks | undefined {
-  return globalThis.navigator?.locks ?? undefined;
 }

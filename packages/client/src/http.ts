@@ -21,15 +21,22 @@ declare module 'axios' {
 /** The server's CSRF check requires this non-safelisted header on every /api/auth request. */
 const CSRF_HEADER = { 'X-Requested-With': 'tenure' } as const;
 
+/** Asks sign-in and refresh to hand the refresh token over in the JSON body instead of a cookie. */
+const BODY_TRANSPORT_HEADER = { 'X-Token-Transport': 'body' } as const;
+
+/** What makes a request a browser's to the server, which then never answers with the token in the body. */
+const BROWSER_HEADERS = ['Origin', 'Sec-Fetch-Site'] as const;
+
 export interface HttpOptions {
   baseURL: string;
   timeoutMs: number;
   adapter: AxiosRequestConfig['adapter'];
   scope: RequestScope;
+  transport: 'cookie' | 'body';
 }
 
 export interface Instances {
-  /** `/api/auth` without interceptors: login, register, refresh, logout. */
+  /** `/api/auth` without the token and refresh interceptors: login, register, refresh, logout. */
   bare: AxiosInstance;
   /** `/api/auth` with the token and refresh interceptors: me, sessions, security events. */
   auth: AxiosInstance;
@@ -45,11 +52,13 @@ export function createInstances(options: HttpOptions): Instances {
     ...(options.adapter === undefined ? {} : { adapter: options.adapter }),
   };
   const authBase = `${options.baseURL.replace(/\/+$/, '')}/api/auth`;
+  const body = options.transport === 'body';
   const authConfig: AxiosRequestConfig = {
     ...common,
     baseURL: authBase,
-    // The refresh token is an HttpOnly cookie: the browser must send it cross-origin too.
-    withCredentials: true,
+    // Cookie transport: the refresh token is an HttpOnly cookie the browser must send
+    // cross-origin too. Body transport: no cookie is relied on.
+    withCredentials: !body,
     headers: { ...CSRF_HEADER },
   };
   const api = axios.create({ ...common, baseURL: options.baseURL });
@@ -59,7 +68,18 @@ export function createInstances(options: HttpOptions): Instances {
     if (url !== undefined && options.scope.isTenureAuth(url)) config.headers.set(CSRF_HEADER);
     return config;
   });
-  return { bare: axios.create(authConfig), auth: axios.create(authConfig), api };
+  const bare = axios.create(
+    body ? { ...authConfig, headers: { ...CSRF_HEADER, ...BODY_TRANSPORT_HEADER } } : authConfig,
+  );
+  if (body) {
+    // Neither Node nor React Native adds these, but a default header set on the global axios
+    // would reach us through `axios.create` and make the server keep the token in a cookie.
+    bare.interceptors.request.use((config) => {
+      for (const name of BROWSER_HEADERS) config.headers.delete(name);
+      return config;
+    });
+  }
+  return { bare, auth: axios.create(authConfig), api };
 }
 
 /** Where axios will send the request: `baseURL` + `url`, an absolute `url` winning. */
@@ -79,7 +99,7 @@ export interface AuthHooks {
   canRefresh(): boolean;
   refresh(): Promise<void>;
   /** The session is over (revoked, idle, or still refused after a refresh). */
-  sessionEnded(code: SessionEndCode): SessionExpiredError;
+  sessionEnded(code: SessionEndCode): SessionExpiredError | Promise<SessionExpiredError>;
 }
 
 /**
@@ -111,11 +131,11 @@ export function installAuthInterceptors(
     if (config.tenureToken === undefined) throw error;
     const code = errorCodeOf(error);
     // Revoked or ended sessions cannot be refreshed: straight to the expired flow.
-    if (isSessionEndedCode(code)) throw hooks.sessionEnded(code);
+    if (isSessionEndedCode(code)) throw await hooks.sessionEnded(code);
     // Only these two codes mean "new token please"; any other 401 belongs to the application.
     if (!isRefreshableCode(code)) throw error;
     // Refused even with a token fresh from a refresh: do not loop, the session is unusable.
-    if (config.tenureRetried) throw hooks.sessionEnded(code);
+    if (config.tenureRetried) throw await hooks.sessionEnded(code);
     if (!hooks.canRefresh()) throw new SessionExpiredError(code, { cause: error });
     // If the token changed since this request left (a concurrent refresh here or in another
     // tab), the retry uses the new one without refreshing again.

@@ -1,6 +1,7 @@
 import type { AuthSnapshot, AuthStateMachine } from './auth-state.ts';
 import { SessionExpiredError, toClientError } from './errors.ts';
 import type { TabSync } from './tab-sync.ts';
+import type { SignInAnswer } from './transport.ts';
 import type { SessionEndCode } from './types.ts';
 import { errorCodeOf, isSessionEndedCode, statusOf } from './wire.ts';
 
@@ -14,11 +15,11 @@ export interface RefresherDeps {
   state: AuthStateMachine;
   sync: TabSync;
   /** `POST /refresh` on the bare axios instance: no interceptors, so a 401 here can never loop. */
-  call: () => Promise<AuthSnapshot>;
+  call: () => Promise<SignInAnswer>;
   /** A fresh token: adopt it here and tell the other tabs (while we still hold the lock). */
   accept: (snapshot: AuthSnapshot) => void;
-  /** The refresh was refused (401): the session is over. Returns the error to reject with. */
-  sessionEnded: (code: SessionEndCode) => SessionExpiredError;
+  /** The refresh was refused (401): the session is over. Resolves to the error to reject with. */
+  sessionEnded: (code: SessionEndCode) => SessionExpiredError | Promise<SessionExpiredError>;
 }
 
 export interface Refresher {
@@ -53,20 +54,27 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       // Another tab refreshed, expired or signed out while we queued: its outcome is ours.
       if (sync.mark() !== mark) return outcomeOfNews();
 
-      let snapshot: AuthSnapshot;
+      let answer: SignInAnswer;
       try {
-        snapshot = await deps.call();
+        answer = await deps.call();
       } catch (error) {
+        // No refresh token to send (body transport): no session, as the server would say.
+        if (error instanceof SessionExpiredError) throw await deps.sessionEnded(error.reason);
         if (statusOf(error) === 401) {
           // The server refuses a refresh only with a session-ended code; anything else is as final.
           const code = errorCodeOf(error);
-          throw deps.sessionEnded(isSessionEndedCode(code) ? code : 'invalid_refresh_token');
+          throw await deps.sessionEnded(isSessionEndedCode(code) ? code : 'invalid_refresh_token');
         }
         throw toClientError(error);
       }
       // Signed out while the request was in flight: a late success must not sign back in.
       if (state.epoch() !== epoch) throw new SessionExpiredError(state.lastEndCode());
-      deps.accept(snapshot);
+      // Body transport: store the successor first. A sign-out since we asked wins: either the
+      // successor is not stored, or that sign-out's delete is queued after it.
+      if (answer.keep && (!(await answer.keep()) || state.epoch() !== epoch)) {
+        throw new SessionExpiredError(state.lastEndCode());
+      }
+      deps.accept(answer.snapshot);
     });
   }
 

@@ -58,6 +58,17 @@ export interface TabSyncOptions {
 
 const NOT_ACQUIRED = Symbol('not acquired');
 
+/** This page's BroadcastChannel and Web Locks, each when the browser has it. */
+export function pageLinks(): { channel: TabChannel | undefined; locks: TabLocks | undefined } {
+  let channel: TabChannel | undefined;
+  try {
+    channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(CHANNEL_NAME);
+  } catch {
+    channel = undefined;
+  }
+  return { channel, locks: globalThis.navigator?.locks ?? undefined };
+}
+
 export function createTabSync(options: TabSyncOptions): TabSync {
   const { channel, locks, now } = options;
   let news = 0;

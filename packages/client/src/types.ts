@@ -76,6 +76,29 @@ export interface SessionEvents {
   subscribe(listener: (event: SessionEvent) => void): () => void;
 }
 
+/**
+ * Where a client with `transport: 'body'` keeps the refresh token between runs: the Keychain or
+ * Keystore (`expo-secure-store`), a file only the user can read, an OS credential vault. It is a
+ * long-lived secret: whoever holds it can act as the user until the session ends.
+ */
+export interface TokenStorage {
+  /** The stored refresh token; `null` or `undefined` when there is none. */
+  get(): Promise<string | null | undefined>;
+  /** Replace the stored token (after every sign-in and every refresh: tokens rotate). */
+  set(token: string): Promise<void>;
+  /** Forget the token (sign-out, or the session ended). */
+  delete(): Promise<void>;
+}
+
+/**
+ * User activity fed by the app where there is no DOM to listen to (React Native touches or
+ * `AppState` turning `active`, a CLI's commands), for the activity monitor.
+ */
+export interface ActivitySource {
+  /** Call `onActivity` whenever the user does something; return the function that stops that. */
+  subscribe(onActivity: () => void): () => void;
+}
+
 export interface TenureClientOptions {
   /** Origin of the Tenure server. @default '' (same origin) */
   baseURL?: string;
@@ -88,8 +111,36 @@ export interface TenureClientOptions {
   tokenOrigins?: string[];
   /** Refresh this many seconds before the access token expires. @default 30 */
   refreshLeewaySeconds?: number;
-  /** Start the activity monitor while signed in (browser only). @default true */
+  /**
+   * How the refresh token travels between the server and this client.
+   * - `'cookie'`: in an HttpOnly cookie the browser keeps; this code never sees it. Tabs share
+   *   refreshes and sign-outs, and the activity monitor listens to the page.
+   * - `'body'`: for Node and React Native (no cookies, no DOM). Sign-in and refresh ask for the
+   *   token in the JSON body (`X-Token-Transport: body`), the client keeps it in `storage` and
+   *   sends it back in the body; `restore()` signs in again from `storage`. No tab sync, no DOM
+   *   access; `baseURL` must be absolute.
+   * @default 'cookie'
+   */
+  transport?: 'cookie' | 'body';
+  /**
+   * Keeps the refresh token for `transport: 'body'`, which requires it; unused with cookies.
+   * @default undefined (none: the cookie transport needs no storage)
+   */
+  storage?: TokenStorage;
+  /**
+   * Run the activity monitor while signed in: refresh while the user is active, expire them
+   * after the inactivity timeout, warn before. Its signals are the page's mouse, keyboard,
+   * scroll and touch events, or `activity` when given; with neither (Node, React Native without
+   * `activity`) there is no monitor.
+   * @default true
+   */
   monitorActivity?: boolean;
+  /**
+   * The activity monitor's signals where there is no DOM (React Native, Node). Given, it replaces
+   * the page listeners.
+   * @default undefined (the page's events in a browser, no monitor elsewhere)
+   */
+  activity?: ActivitySource;
   /** Show the idle warning this many seconds before the idle timeout. @default 60 */
   idleWarningSeconds?: number;
   /** Request timeout in milliseconds. @default 15000 */
@@ -111,15 +162,23 @@ export interface TenureClient {
   getState(): AuthState;
   /** Store-style subscription for `useSyncExternalStore`. */
   subscribe(onChange: () => void): () => void;
-  /** Silent refresh with the cookie on page load. */
+  /**
+   * Silent refresh on page load (with the cookie) or at start (with the token in `storage`);
+   * settles signed out, without an event, when there is no session to restore.
+   */
   restore(): Promise<AuthState>;
+  /**
+   * Signs in. With `transport: 'body'` it resolves once `storage` holds the refresh token, and
+   * rejects with the storage's own error when it could not keep it.
+   */
   login(input: { email: string; password: string }): Promise<void>;
   register(input: { email: string; password: string; name?: string }): Promise<void>;
   /**
    * Signs out on the server, then here and in the other tabs (`signedOut`). Resolves once the
    * server confirmed, or answered that the session had already ended. Otherwise (offline,
    * timeout, 5xx) it rejects with the client's typed error and changes nothing here: the user is
-   * still signed in, with a session the server still honours, and may try again.
+   * still signed in, with a session the server still honours, and may try again. With
+   * `transport: 'body'` it sends the stored refresh token and then deletes it from `storage`.
    */
   logout(): Promise<void>;
   /** Keep the session alive now (the idle warning's "Stay signed in"). */
