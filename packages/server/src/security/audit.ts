@@ -19,7 +19,8 @@ export interface RequestEvent {
   detail: Record<string, unknown>;
   /**
    * Record at most one such event per `dedupeKey` within `dedupeMs`: an attacker hammering a
-   * limit must not turn each refused request into a database write.
+   * limit must not turn each refused request into a database write. Keys about a client use
+   * `clientKey(request.ip)`, the same grouping as the per-IP limits.
    */
   dedupeKey?: string;
   dedupeMs?: number;

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { TenureError } from '../errors.ts';
 import { type AuditDeps, recordRequestEvent } from './audit.ts';
+import { clientKey } from './client-key.ts';
 import { appendHook } from './route-config.ts';
 
 /** The non-safelisted header a browser request must carry (`@tenure/client` sends it on every call). */
@@ -55,9 +56,10 @@ export interface CsrfOptions extends AuditDeps {
 
 /**
  * Routes with `config: { csrf: true }` (register, login, refresh, logout) check the request's
- * origin before anything else runs, and refuse any body that is not JSON — even an empty one
- * sent as a form, which Fastify would otherwise hand to the handler: a cross-site form can only
- * send form or text bodies, so this alone stops form-based CSRF.
+ * origin before the body is read (after the per-IP limit, so a flood of refusals from one client
+ * is cut off there and cannot write an audit row per request), and refuse any body that is not
+ * JSON — even an empty one sent as a form, which Fastify would otherwise hand to the handler:
+ * a cross-site form can only send form or text bodies, so this alone stops form-based CSRF.
  */
 async function csrf(app: FastifyInstance, { config, events, store, clock }: CsrfOptions) {
   const allowed = new Set(config.allowedOrigins);
@@ -70,7 +72,7 @@ async function csrf(app: FastifyInstance, { config, events, store, clock }: Csrf
       await recordRequestEvent(audit, request, {
         type: 'csrf_rejected',
         detail: { why: verdict.why, route, origin: (request.headers.origin ?? '').slice(0, 200) || null },
-        dedupeKey: `${request.ip}:${route}:${verdict.why}`,
+        dedupeKey: `${clientKey(request.ip)}:${route}:${verdict.why}`,
       });
       throw new TenureError('csrf_rejected', refusals[verdict.why]);
     }

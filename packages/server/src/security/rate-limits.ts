@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { TenureError } from '../errors.ts';
 import { namespacedRateLimit, rateLimitStore } from '../store/rate-limit-store.ts';
 import { type AuditDeps, recordRequestEvent } from './audit.ts';
+import { clientKey } from './client-key.ts';
 import { type LimitName, requestLimits } from './limits.ts';
 import { appendHook } from './route-config.ts';
 
@@ -20,17 +21,18 @@ export interface RateLimitsOptions extends AuditDeps {
 
 /**
  * Per-route request limits (`config: { limits: [...] }`) with `@fastify/rate-limit` counting in
- * the shared Store. IP limits run in `onRequest`, before the body is read; session limits run
- * after validation (they need the refresh token or the access token). Over the limit: 429
- * `rate_limited` with `Retry-After`, one `rate_limited` security event per blocked key and window.
- * A Store outage fails closed (503), like every other Store use.
+ * the shared Store. IP limits run in `onRequest`, before the body is read, and count per
+ * `clientKey` (IPv6 by /56); session limits run after validation (they need the refresh token
+ * or the access token). Over the limit: 429 `rate_limited` with `Retry-After`, one
+ * `rate_limited` security event per blocked key and window. A Store outage fails closed (503),
+ * like every other Store use.
  */
 async function rateLimits(app: FastifyInstance, options: RateLimitsOptions) {
   const { events, store, clock, sessions, refreshCookie, onLoginRateLimited } = options;
   const audit = { events, store, clock };
   await app.register(rateLimit, { global: false, store: rateLimitStore(store) });
 
-  // Keys that are not the client IP are computed before the limiter runs and read back here.
+  // Every limiter's key is computed before it runs (some need I/O) and read back here.
   const keys = new WeakMap<FastifyRequest, string>();
   const limiters = new Map<LimitName, Limiter>();
   for (const [name, limit] of Object.entries(requestLimits) as [
@@ -42,14 +44,14 @@ async function rateLimits(app: FastifyInstance, options: RateLimitsOptions) {
       namespacedRateLimit(app, name, {
         max: limit.max,
         timeWindow: limit.windowMs,
-        ...(limit.per !== 'ip' && { keyGenerator: (request: FastifyRequest) => keys.get(request) ?? '' }),
+        keyGenerator: (request: FastifyRequest) => keys.get(request) ?? '',
       }),
     );
   }
 
   async function keyFor(name: LimitName, request: FastifyRequest): Promise<string | undefined> {
     const per = requestLimits[name].per;
-    if (per === 'ip') return request.ip;
+    if (per === 'ip') return clientKey(request.ip);
     if (per === 'auth-session') return request.auth?.sessionId;
     const body = request.body as { refreshToken?: string } | undefined;
     const token = body?.refreshToken ?? refreshCookie.read(request);
