@@ -145,6 +145,7 @@ export class FeedRevocations implements RevocationState {
   }
 }
 
+/** The whole page or nothing: skipping one entry we cannot read would let that session through. */
 function isFeedAnswer(value: unknown): value is FeedAnswer {
   if (typeof value !== 'object' || value === null) return false;
   const { revocations, cursor, hasMore } = value as Record<string, unknown>;
@@ -152,12 +153,9 @@ function isFeedAnswer(value: unknown): value is FeedAnswer {
     typeof cursor === 'string' &&
     typeof hasMore === 'boolean' &&
     Array.isArray(revocations) &&
-    revocations.every(
-      (entry: unknown) =>
-        typeof entry === 'object' &&
-        entry !== null &&
-        typeof (entry as FeedAnswer['revocations'][number]).sessionId === 'string' &&
-        typeof (entry as FeedAnswer['revocations'][number]).until === 'string',
-    )
+    revocations.every((entry: unknown) => {
+      const { sessionId, until } = (entry ?? {}) as Record<string, unknown>;
+      return typeof sessionId === 'string' && typeof until === 'string' && Number.isFinite(Date.parse(until));
+    })
   );
 }

@@ -8,7 +8,8 @@ let off: TestApp;
 
 beforeAll(async () => {
   [t, off] = await Promise.all([buildTestApp({ REVOCATION_FEED_TOKEN: FEED_TOKEN }), buildTestApp()]);
-});
+  // Two embedded databases start here; on a busy machine that can take more than a minute.
+}, 180_000);
 afterAll(async () => Promise.all([t?.close(), off?.close()]));
 
 const encode = (value: unknown) =>

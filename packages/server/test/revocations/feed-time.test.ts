@@ -24,7 +24,8 @@ beforeAll(async () => {
     buildTestApp({ REVOCATION_FEED_TOKEN: FEED_TOKEN }, { clock }),
     buildTestApp({ REVOCATION_FEED_TOKEN: FEED_TOKEN, SESSION_EXPIRY_DAYS: '0.001' }, { clock }),
   ]);
-});
+  // Two embedded databases start here; on a busy machine that can take more than a minute.
+}, 180_000);
 afterAll(async () => Promise.all([t?.close(), short?.close()]));
 
 async function signOutOther(app: TestApp['app']): Promise<{ by: SignedIn; gone: SignedIn; at: number }> {
