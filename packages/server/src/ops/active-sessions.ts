@@ -32,11 +32,10 @@ export function activeSessionsProvider(
   return async () => {
     const nowMs = clock.now();
     const now = new Date(nowMs);
-    const idleCutoff = new Date(nowMs - options.inactivityTimeoutMs);
     const rows = await stats.rowEstimate();
     // -1: never analyzed, which autovacuum fixes soon after any bulk load; a fresh table is small.
-    if (rows <= exactCountMaxRows) return stats.countActive(now, idleCutoff);
-    return Math.round(await stats.estimateActive(now, idleCutoff));
+    if (rows <= exactCountMaxRows) return stats.countActive(now, options.inactivityTimeoutMs);
+    return Math.round(await stats.estimateActive(now, options.inactivityTimeoutMs));
   };
 }
 
@@ -49,7 +48,7 @@ export function sessionLookups(
   return {
     activeSessionsOf: (userId: string) => {
       const nowMs = clock.now();
-      return stats.activeCountOf(userId, new Date(nowMs), new Date(nowMs - inactivityTimeoutMs));
+      return stats.activeCountOf(userId, new Date(nowMs), inactivityTimeoutMs);
     },
     revokedAtOf: (sessionId: string) => stats.revokedAtOf(sessionId),
   };

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { activeSession } from '../sessions/active.ts';
 
 type ExplainJson = Array<{ Plan?: { 'Plan Rows'?: number } }>;
 
@@ -8,14 +9,12 @@ export class SessionStats {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** One user's active sessions (SPEC §3), on the `user_id` index. */
-  async activeCountOf(userId: string, now: Date, idleCutoff: Date): Promise<number> {
+  async activeCountOf(userId: string, now: Date, inactivityTimeoutMs: number): Promise<number> {
     const row = await this.db
       .selectFrom('user_sessions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('user_id', '=', userId)
-      .where('is_revoked', '=', false)
-      .where('expires_at', '>', now)
-      .where('last_active', '>', idleCutoff)
+      .where(activeSession(now, inactivityTimeoutMs))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -42,13 +41,11 @@ export class SessionStats {
   }
 
   /** Exact count of active sessions: a scan of the unexpired rows, for small tables only. */
-  async countActive(now: Date, idleCutoff: Date): Promise<number> {
+  async countActive(now: Date, inactivityTimeoutMs: number): Promise<number> {
     const row = await this.db
       .selectFrom('user_sessions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('is_revoked', '=', false)
-      .where('expires_at', '>', now)
-      .where('last_active', '>', idleCutoff)
+      .where(activeSession(now, inactivityTimeoutMs))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -57,10 +54,12 @@ export class SessionStats {
    * The planner's estimate of active sessions (EXPLAIN, which reads column statistics and
    * executes nothing): constant cost at any table size, as fresh as the last (auto)ANALYZE.
    */
-  async estimateActive(now: Date, idleCutoff: Date): Promise<number> {
-    const { rows } = await sql<{ 'QUERY PLAN': ExplainJson | string }>`
-      EXPLAIN (FORMAT JSON) SELECT 1 FROM user_sessions
-      WHERE NOT is_revoked AND expires_at > ${now} AND last_active > ${idleCutoff}`.execute(this.db);
+  async estimateActive(now: Date, inactivityTimeoutMs: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom('user_sessions')
+      .select(sql`1`.as('one'))
+      .where(activeSession(now, inactivityTimeoutMs))
+      .explain<{ 'QUERY PLAN': ExplainJson | string }>('json');
     const raw = rows[0]?.['QUERY PLAN'];
     // node-postgres parses the json column; PGlite may hand back the text.
     const plan: ExplainJson | undefined = typeof raw === 'string' ? (JSON.parse(raw) as ExplainJson) : raw;

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type ExpressionWrapper, type SqlBool, sql } from 'kysely';
+import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 /**
@@ -65,15 +65,6 @@ export function activeSession(now: Date, inactivityTimeoutMs: number) {
       eb('user_sessions.expires_at', '>', now),
       eb('user_sessions.last_active', '>', idleCutoff),
     ]);
-}
-
-/**
- * The same rule for hand-written SQL on `user_sessions AS s` (the activity write, the cleanup
- * function checks against it in tests).
- */
-export function activeSessionSql(now: Date, inactivityTimeoutMs: number) {
-  const idleCutoff = new Date(now.getTime() - inactivityTimeoutMs);
-  return sql<boolean>`(NOT s.is_revoked AND s.expires_at > ${now} AND s.last_active > ${idleCutoff})`;
 }
 
 export const stateError = {

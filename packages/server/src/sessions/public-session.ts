@@ -1,19 +1,31 @@
 import type { DeviceType } from '@tenure/protocol';
 import type { SessionRow } from '../db/schema.ts';
 import type { SessionFacts } from './outcomes.ts';
-import type { EndedRow } from './session-repository.ts';
 import type { PublicSession } from './schemas.ts';
+import type { EndedRow } from './session-repository.ts';
 
-/** The only way a session leaves the server: no hashes, no generation, no user agent. */
-export function toPublicSession(row: SessionRow, currentSessionId: string): PublicSession {
+type DeviceColumns = Pick<
+  EndedRow,
+  'device_type' | 'device_name' | 'browser' | 'os' | 'ip_address' | 'location'
+>;
+
+/** Where a session was signed in, as people read it. */
+function deviceOf(row: DeviceColumns) {
   return {
-    id: row.session_id,
     deviceType: row.device_type as DeviceType,
     deviceName: row.device_name,
     browser: row.browser,
     os: row.os,
     ipAddress: row.ip_address,
     location: row.location,
+  };
+}
+
+/** The only way a session leaves the server: no hashes, no generation, no user agent. */
+export function toPublicSession(row: SessionRow, currentSessionId: string): PublicSession {
+  return {
+    id: row.session_id,
+    ...deviceOf(row),
     createdAt: row.created_at.toISOString(),
     lastActive: row.last_active.toISOString(),
     expiresAt: row.expires_at.toISOString(),
@@ -26,12 +38,7 @@ export function toFacts(row: EndedRow): SessionFacts {
   return {
     sessionId: row.session_id,
     userId: row.user_id,
-    deviceType: row.device_type as DeviceType,
-    deviceName: row.device_name,
-    browser: row.browser,
-    os: row.os,
-    ipAddress: row.ip_address,
-    location: row.location,
+    ...deviceOf(row),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
   };
