@@ -199,6 +199,7 @@ describe('body transport: restore and logout', () => {
 
   it('revoking its own session signs the app out and deletes the stored token', async () => {
     const { client, stored } = await signedIn();
+    expect(stored.value()).toBe('rt-1');
     await client.revokeSession('s-1');
     expect(stored.value()).toBeUndefined();
     expect(client.getState()).toEqual({ status: 'signedOut', reason: 'signedOut' });
