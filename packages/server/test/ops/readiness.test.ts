@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { usingPostgres } from '../helpers/database.ts';
 
-// Issue 6: /readyz says whether this instance can serve (PostgreSQL and, when configured, Redis
+// /readyz says whether this instance can serve (PostgreSQL and, when configured, Redis
 // answer): 503 `unavailable` while either is gone, 200 again once it is back, with no restart.
 // /healthz only says the process is up. The shared PostgreSQL server is never stopped: this
 // app's own database stops accepting connections. Redis is a throwaway redis-server.
@@ -36,6 +36,15 @@ if (!usingPostgres) {
 
 describe.runIf(usingPostgres)('/readyz and PostgreSQL', () => {
   it('turns 503 when PostgreSQL is unreachable and 200 again when it is back, without a restart', async () => {
+    // Dropped connections must not surface as uncaught errors: in production they stop the process.
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    process.on('unhandledRejection', record);
+    cleanups.push(async () => {
+      process.off('uncaughtException', record);
+      process.off('unhandledRejection', record);
+    });
     const t = await buildTestApp();
     cleanups.push(() => t.close());
     const database = new URL(t.config.databaseUrl).pathname.slice(1);
@@ -55,6 +64,7 @@ describe.runIf(usingPostgres)('/readyz and PostgreSQL', () => {
 
     await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
     await expect.poll(() => probe(t), recovers).toEqual({ ready: 200, code: undefined, health: 200 });
+    expect(uncaught).toEqual([]);
   });
 });
 
