@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { httpsOnlyPlugin } from './https.ts';
 
 /**
  * The Content-Security-Policy of the web app: Vite emits external scripts and one stylesheet,
@@ -28,11 +29,14 @@ export function contentSecurityPolicy(enforceHttps: boolean) {
 }
 
 /**
- * Security headers on every response (helmet): CSP, `frame-ancestors 'none'` and
- * `X-Frame-Options: DENY`, `nosniff`, `Referrer-Policy: no-referrer`, no `X-Powered-By`;
+ * Transport security and headers for every route of the context it is registered in (the API
+ * and the standalone server's pages alike). With ENFORCE_HTTPS, plain HTTP is refused or
+ * redirected first (`https.ts`). Then, on every response (helmet): CSP, `frame-ancestors 'none'`
+ * and `X-Frame-Options: DENY`, `nosniff`, `Referrer-Policy: no-referrer`, no `X-Powered-By`;
  * HSTS only when ENFORCE_HTTPS (over plain HTTP it would be ignored, and on localhost harmful).
  */
 async function securityHeaders(app: FastifyInstance, { config }: { config: Readonly<Config> }) {
+  if (config.enforceHttps) await app.register(httpsOnlyPlugin, { config });
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: contentSecurityPolicy(config.enforceHttps),

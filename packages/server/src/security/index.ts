@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { loadCommonPasswords } from './common-passwords.ts';
-import { corsPlugin } from './cors.ts';
 import { type CsrfOptions, csrfPlugin } from './csrf.ts';
 import { securityHeadersPlugin } from './headers.ts';
-import { httpsOnlyPlugin } from './https.ts';
 import { type RateLimitsOptions, rateLimitsPlugin } from './rate-limits.ts';
 import { requestContextPlugin } from './request-context.ts';
 
@@ -16,7 +14,7 @@ export interface SecurityOptions extends CsrfOptions, RateLimitsOptions {
 
 /**
  * Everything in front of the routes, in the order a request meets it: request scope (for audit
- * rows), HTTPS, headers, CORS, then per-route limits and CSRF (route config `limits` / `csrf`,
+ * rows), HTTPS, headers, then per-route limits and CSRF (route config `limits` / `csrf`,
  * so this must be registered before the routes). The per-IP limits are registered before CSRF
  * so their `onRequest` hook runs first: a client over its budget gets 429 and writes no
  * `csrf_rejected` row.
@@ -25,9 +23,8 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
   const { config, events, store, clock } = options;
   loadCommonPasswords();
   await app.register(requestContextPlugin);
-  if (config.enforceHttps) await app.register(httpsOnlyPlugin);
+  // With ENFORCE_HTTPS, this refuses plain HTTP before anything else looks at the request.
   await app.register(securityHeadersPlugin, { config });
-  await app.register(corsPlugin, { config });
   if (config.rateLimits) {
     const { sessions, refreshCookie, onLoginRateLimited } = options;
     await app.register(rateLimitsPlugin, {

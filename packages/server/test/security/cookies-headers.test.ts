@@ -148,11 +148,17 @@ describe('security headers', () => {
 });
 
 describe('ENFORCE_HTTPS', () => {
+  // `direct` keeps the default ALLOWED_ORIGINS (http://localhost, http://127.0.0.1: no https
+  // origin); `proxied`, behind a trusted proxy, has https ones.
   let direct: TestApp;
   let proxied: TestApp;
   beforeAll(async () => {
     direct = await buildTestApp({ ENFORCE_HTTPS: 'true' });
-    proxied = await buildTestApp({ ENFORCE_HTTPS: 'true', TRUST_PROXY: '127.0.0.1' });
+    proxied = await buildTestApp({
+      ENFORCE_HTTPS: 'true',
+      TRUST_PROXY: '127.0.0.1',
+      ALLOWED_ORIGINS: 'http://localhost:3000,https://tenure.example,https://www.tenure.example',
+    });
   });
   afterAll(async () => {
     await direct?.close();
@@ -166,19 +172,36 @@ describe('ENFORCE_HTTPS', () => {
       headers,
       payload: { email: uniqueEmail(), password: 'a long and unusual passphrase' },
     });
+  const page = (t: TestApp, headers: Record<string, string>) =>
+    t.app.inject({ method: 'GET', url: '/settings/security?tab=devices', headers });
 
   it('refuses the API over plain HTTP with 403 before reading credentials', async () => {
     expectEnvelope(await login(direct), 403, 'forbidden');
   });
 
-  it('redirects a page requested over plain HTTP to HTTPS', async () => {
-    const response = await direct.app.inject({
-      method: 'GET',
-      url: '/settings/security',
-      headers: { host: 'tenure.example' },
-    });
-    expect(response.statusCode).toBe(301);
-    expect(response.headers.location).toBe('https://tenure.example/settings/security');
+  it('redirects a page requested over plain HTTP to the https allowed origin of its host', async () => {
+    for (const host of ['tenure.example', 'www.tenure.example']) {
+      const response = await page(proxied, { host });
+      expect(response.statusCode).toBe(301);
+      expect(response.headers.location).toBe(`https://${host}/settings/security?tab=devices`);
+    }
+  });
+
+  it('never redirects to a Host or X-Forwarded-Host that is not an allowed origin', async () => {
+    const forged: Record<string, string>[] = [
+      { host: 'evil.example' },
+      { host: 'tenure.example', 'x-forwarded-host': 'evil.example' },
+    ];
+    for (const headers of forged) {
+      const response = await page(proxied, headers);
+      expect(response.statusCode).toBe(301);
+      expect(String(response.headers.location)).not.toContain('evil');
+      expect(response.headers.location).toBe('https://tenure.example/settings/security?tab=devices');
+    }
+  });
+
+  it('with no https allowed origin to go to, a page over plain HTTP is refused, not redirected', async () => {
+    expectEnvelope(await page(direct, { host: 'evil.example' }), 403, 'forbidden');
   });
 
   it('a client cannot claim HTTPS with X-Forwarded-Proto unless TRUST_PROXY says so', async () => {
