@@ -1,7 +1,6 @@
-import { serverSigningKey } from '../security/forge.ts';
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
-import { type CryptoKey, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -12,6 +11,7 @@ import {
   type TestApp,
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope, rowCounts } from '../helpers/inspect.ts';
+import { serverSigningKey } from '../security/forge.ts';
 
 // SPEC §4 "Bad input gets a clear 4xx with the error envelope and changes nothing".
 let t: TestApp;
@@ -28,7 +28,7 @@ const newEmail = () => `new-${randomUUID()}@example.com`;
 
 /** An access token with our claims, signed by `key` (ours or another) with `kid`. */
 async function tokenSignedBy(
-  key: CryptoKey,
+  key: Parameters<SignJWT['sign']>[0],
   kid: string,
   times: { iat: number; exp: number } = { iat: 0, exp: 300 },
 ): Promise<string> {
