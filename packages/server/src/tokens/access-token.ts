@@ -17,6 +17,12 @@ export interface AccessTokenOptions {
   clock: Clock;
   issuer: string;
   audience: string;
+  /**
+   * ACCESS_TOKEN_TTL: the longest lifetime (`exp − iat`) a token of ours can have. A longer one
+   * was not issued under this configuration (a leaked key, a forged or replayed old-config
+   * token) and is refused.
+   */
+  maxLifetimeMs: number;
   /** Verified tokens kept in memory (LRU); each entry lives until its token's `exp`. */
   cacheSize?: number;
 }
@@ -25,6 +31,8 @@ const TYP = 'at+jwt';
 // Clock skew allowed for `iat` only. `exp` is strict: the TTL is clamped to the idle timeout, and
 // a leeway past `exp` would let a token revive a session that has just gone idle.
 const IAT_LEEWAY_SECONDS = 5;
+// `iat` and `exp` are whole seconds, so a fractional TTL can round up to one more second.
+const LIFETIME_ROUNDING_SECONDS = 1;
 
 /**
  * Signs and verifies access tokens: EdDSA only, `typ` at+jwt, our issuer and audience, `exp`
@@ -80,16 +88,21 @@ export class AccessTokens {
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }
     const { sub, sid, exp, jti, iat } = payload;
-    // jose accepts an `iat` in the future; a token "issued" later than now was not issued by us.
-    if (typeof iat !== 'number' || iat > nowSeconds + IAT_LEEWAY_SECONDS) {
-      throw new TenureError('invalid_token', 'The access token is not valid.');
-    }
     if (
       typeof sid !== 'string' ||
       typeof sub !== 'string' ||
       typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
       typeof jti !== 'string'
     ) {
+      throw new TenureError('invalid_token', 'The access token is not valid.');
+    }
+    // jose accepts an `iat` in the future; a token "issued" later than now was not issued by us.
+    if (iat > nowSeconds + IAT_LEEWAY_SECONDS) {
+      throw new TenureError('invalid_token', 'The access token is not valid.');
+    }
+    // We never sign a token that lives longer than the TTL; one that claims to is not ours to honour.
+    if (exp - iat > this.options.maxLifetimeMs / 1000 + LIFETIME_ROUNDING_SECONDS) {
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }
     const claims = { sub, sid, exp, jti };
