@@ -3,8 +3,8 @@ import type { LimitName } from './limits.ts';
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * A cookie-authenticated, state-changing route: the request must come from an allowed
-     * Origin (or same-origin `Sec-Fetch-Site`) with `X-Requested-With: tenure`, and a JSON body.
+     * A cookie-authenticated, state-changing route: a browser request must come from an allowed
+     * Origin (or same-origin `Sec-Fetch-Site`) with a non-empty `X-Requested-With`, and a JSON body.
      */
     csrf?: boolean;
     /** Named request limits (security/limits.ts) applied to this route. */
