@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { ADMIN_PREFIX, adminPlugin } from './admin/plugin.ts';
 import { passwordRoutes } from './auth/password-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -10,20 +11,20 @@ import { type Core, createCore } from './core.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import type { Geolocator } from './devices/index.ts';
 import { TenureError, toEnvelope } from './errors.ts';
+import { wireSessionMetrics } from './ops/active-sessions.ts';
 import { startCleanupSchedule } from './ops/cleanup-schedule.ts';
 import type { Metrics } from './ops/metrics.ts';
-import { wireSessionMetrics } from './ops/active-sessions.ts';
 import { metricsListener } from './ops/session-metrics.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { revocationRoutes } from './revocations/routes.ts';
 import { corsPlugin } from './security/cors.ts';
 import { securityPlugin } from './security/index.ts';
-import type { SignedInResponse } from './sessions/schemas.ts';
-import { type StartSessionProfile, startSessionFor } from './sessions/start-session.ts';
 import { securityEventRoutes } from './security-events/routes.ts';
 import type { OutcomeListener } from './sessions/outcomes.ts';
 import sessionRoutes from './sessions/routes.ts';
+import type { SignedInResponse } from './sessions/schemas.ts';
+import { type StartSessionProfile, startSessionFor } from './sessions/start-session.ts';
 import tokenRoutes from './sessions/token-routes.ts';
 import type { Store } from './store/store.ts';
 import { jwksRoutes } from './tokens/jwks-routes.ts';
@@ -75,7 +76,7 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const listeners = [...(options.listeners ?? [])];
-  if (options.metrics) listeners.push(metricsListener(options.metrics, () => clock.now()));
+  if (options.metrics) listeners.push(metricsListener(options.metrics));
   const core = await createCore({ ...options, clock, logger: app.log, listeners });
   if (options.metrics) wireSessionMetrics(options.metrics, core.database.db, clock, config);
 
@@ -85,6 +86,7 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
     startSessionFor({
       sessions: core.sessions,
       isPasswordUser: (userId) => core.users.isPasswordUser(userId),
+      accounts: core.disabledUsers,
       geolocator: core.geolocator,
       cookie: core.cookie,
       config,
@@ -95,6 +97,16 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
     core,
     passwordAuth: options.passwordAuth ?? true,
     metrics: options.metrics,
+  });
+  // Off (404) without ADMIN_API_TOKEN; on a port of its own with ADMIN_PORT.
+  await app.register(adminPlugin, {
+    prefix: ADMIN_PREFIX,
+    config,
+    store: core.store,
+    sessions: core.sessions,
+    disabledUsers: core.disabledUsers,
+    events: core.events,
+    clock,
   });
 
   core.activity.start();

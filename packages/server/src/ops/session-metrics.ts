@@ -2,7 +2,7 @@ import type { OutcomeListener } from '../sessions/outcomes.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Metrics hear what happens to sessions through the session domain's outcome port. */
-export function metricsListener(metrics: Metrics, now: () => number): OutcomeListener {
+export function metricsListener(metrics: Metrics): OutcomeListener {
   return (outcome) => {
     switch (outcome.type) {
       case 'created':
@@ -19,7 +19,7 @@ export function metricsListener(metrics: Metrics, now: () => number): OutcomeLis
       case 'ended':
         metrics.sessionRevoked(outcome.reason, outcome.sessions.length);
         for (const session of outcome.sessions) {
-          metrics.sessionEnded((now() - session.createdAt.getTime()) / 1000);
+          metrics.sessionEnded((session.endedAt.getTime() - session.createdAt.getTime()) / 1000);
         }
         return;
       case 'token_refused':

@@ -31,6 +31,7 @@ export class Endings {
       outcomes: SessionOutcomes;
       clock: Clock;
       accessTokenTtlMs: number;
+      inactivityTimeoutMs: number;
     },
   ) {}
 
@@ -71,12 +72,18 @@ export class Endings {
       reason,
       cause,
       at: new Date(now),
-      sessions: rows.map((row) => ({
-        ...toFacts(row),
-        tokensValidUntil: new Date(
-          reason === 'expired' ? now : Math.min(tokensValidUntil, row.expires_at.getTime()),
-        ),
-      })),
+      sessions: rows.map((row) => {
+        // An expired session ended when it expired, however much later that was noticed.
+        const expiredAt = Math.min(
+          now,
+          row.expires_at.getTime(),
+          row.last_active.getTime() + this.deps.inactivityTimeoutMs,
+        );
+        const endedAt = reason === 'expired' ? expiredAt : now;
+        const lastTokenExpires =
+          reason === 'expired' ? expiredAt : Math.min(tokensValidUntil, row.expires_at.getTime());
+        return { ...toFacts(row), endedAt: new Date(endedAt), tokensValidUntil: new Date(lastTokenExpires) };
+      }),
     });
   }
 }

@@ -51,8 +51,11 @@ export type SessionOutcome =
   | {
       type: 'ended';
       reason: EndReason;
-      /** With when each one's last access token expires (for verifiers and webhooks). */
-      sessions: Array<SessionFacts & { tokensValidUntil: Date }>;
+      /**
+       * With when each one ended (for expiry: the instant it expired, which may be long before it
+       * was noticed) and when its last access token expires (for verifiers and webhooks).
+       */
+      sessions: Array<SessionFacts & { endedAt: Date; tokensValidUntil: Date }>;
       cause: EndingCause;
       at: Date;
     }

@@ -1,5 +1,5 @@
-import { type Kysely, sql } from 'kysely';
 import type { EndReason } from '@tenure/protocol';
+import { type Kysely, sql } from 'kysely';
 import type { Database, NewSession, SessionRow } from '../db/schema.ts';
 import { activeSession } from './active.ts';
 
@@ -15,6 +15,7 @@ export const factColumns = [
   'location',
   'created_at',
   'expires_at',
+  'last_active',
 ] as const;
 export type EndedRow = Pick<SessionRow, (typeof factColumns)[number]>;
 

@@ -7,14 +7,14 @@ import { TenureError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessTokens } from '../tokens/access-token.ts';
 import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from '../tokens/refresh-token.ts';
-import type { ActivityTracker } from './activity.ts';
 import { effectiveLastActive } from './active.ts';
+import type { ActivityTracker } from './activity.ts';
 import { Endings } from './endings.ts';
 import type { EndingCause, SessionOutcomes } from './outcomes.ts';
 import { RefreshRotation } from './refresh-rotation.ts';
 import type { SessionRepository } from './session-repository.ts';
-import { type SignInHistory, SignIns } from './sign-ins.ts';
 import type { SignInContext } from './sign-in-context.ts';
+import { type SignInHistory, SignIns } from './sign-ins.ts';
 
 export interface IssuedSession {
   session: SessionRow;
@@ -59,7 +59,11 @@ export class SessionService {
 
   constructor(private readonly deps: SessionServiceDeps) {
     const { policy } = deps;
-    this.endings = new Endings({ ...deps, accessTokenTtlMs: policy.accessTokenTtlMs });
+    this.endings = new Endings({
+      ...deps,
+      accessTokenTtlMs: policy.accessTokenTtlMs,
+      inactivityTimeoutMs: policy.inactivityTimeoutMs,
+    });
     this.rotation = new RefreshRotation({
       ...deps,
       endings: this.endings,

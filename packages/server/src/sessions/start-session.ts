@@ -1,12 +1,13 @@
 import type { FastifyReply } from 'fastify';
+import type { AccountGate } from '../admin/disabled-users.ts';
 import type { Clock } from '../clock.ts';
 import type { Geolocator } from '../devices/index.ts';
 import { TenureError } from '../errors.ts';
 import type { RefreshCookie } from './refresh-cookie.ts';
 import type { PublicUser, SignedInResponse } from './schemas.ts';
 import type { SessionService } from './session-service.ts';
-import { type PolicyConfig, signedInBody, signInTransport } from './signed-in.ts';
 import { signInContext } from './sign-in-context.ts';
+import { type PolicyConfig, signedInBody, signInTransport } from './signed-in.ts';
 
 /** What the app knows about the user it signed in; shown back in the sign-in body. */
 export interface StartSessionProfile {
@@ -18,6 +19,8 @@ export interface StartSessionDeps {
   sessions: SessionService;
   /** Whether an id belongs to one of Tenure's own password accounts. */
   isPasswordUser: (userId: string) => Promise<boolean>;
+  /** Refuses users an operator disabled (403 `account_disabled`). */
+  accounts: AccountGate;
   geolocator: Geolocator;
   cookie: RefreshCookie;
   config: PolicyConfig;
@@ -51,9 +54,10 @@ export function startSessionFor(deps: StartSessionDeps) {
         'This user id belongs to a password account; it signs in with /login.',
       );
     }
-    const issued = await deps.sessions.start(userId, await signInContext(this.request, deps.geolocator), {
-      firstSignIn: false,
-    });
+    const context = await signInContext(this.request, deps.geolocator);
+    const issued = await deps.accounts.startUnlessDisabled(userId, () =>
+      deps.sessions.start(userId, context, { firstSignIn: false }),
+    );
     const user: PublicUser = {
       id: userId,
       ...(profile.email !== undefined && { email: profile.email }),

@@ -2,15 +2,15 @@ import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Clock } from '../clock.ts';
+import type { Geolocator } from '../devices/index.ts';
 import { TenureError } from '../errors.ts';
 import { bearerSecurity, errorResponses } from '../http/schemas.ts';
 import { bearerToken } from '../plugins/authenticate.ts';
-import type { Geolocator } from '../devices/index.ts';
 import type { RefreshCookie } from './refresh-cookie.ts';
 import { MeResponse, RefreshBody, SessionPolicy, SignedInResponse } from './schemas.ts';
 import type { SessionService } from './session-service.ts';
-import { type PolicyConfig, type ProfileLookup, policyOf, sendSignedIn } from './signed-in.ts';
 import { requestContext, signInContext } from './sign-in-context.ts';
+import { type PolicyConfig, type ProfileLookup, policyOf, sendSignedIn } from './signed-in.ts';
 
 export interface TokenRoutesOptions {
   sessions: SessionService;
