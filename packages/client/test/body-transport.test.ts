@@ -1,4 +1,5 @@
 // @vitest-environment node
+import axios from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTenureClient, SessionExpiredError } from '../src/index.ts';
 import type { TenureClientOptions, TokenStorage } from '../src/types.ts';
@@ -37,6 +38,21 @@ describe('body transport: sign-in', () => {
     expect(login.headers.has('Sec-Fetch-Site')).toBe(false);
     expect(login.withCredentials).toBe(false);
     expect(typeof window).toBe('undefined');
+  });
+
+  it('an Origin set as a global axios default is stripped, so the server still answers in the body', async () => {
+    axios.defaults.headers.common.Origin = 'https://app.example.com';
+    try {
+      const { server, client, stored } = await signedIn();
+      await client.extend();
+
+      const calls = server.seen.filter((call) => call.path.startsWith('/api/auth/'));
+      expect(calls.map((call) => call.path)).toEqual(['/api/auth/login', '/api/auth/refresh']);
+      for (const call of calls) expect(call.headers.has('Origin')).toBe(false);
+      expect(stored.value()).toBe('rt-2');
+    } finally {
+      delete axios.defaults.headers.common.Origin;
+    }
   });
 
   it('register stores the refresh token like login', async () => {
