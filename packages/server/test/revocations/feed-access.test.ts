@@ -7,8 +7,9 @@ let t: TestApp;
 let off: TestApp;
 
 beforeAll(async () => {
-  [t, off] = await Promise.all([buildTestApp({ REVOCATION_FEED_TOKEN: FEED_TOKEN }), buildTestApp()]);
-  // Two embedded databases start here; on a busy machine that can take more than a minute.
+  // One after the other: two embedded databases migrating at once can overrun the plugin timeout.
+  t = await buildTestApp({ REVOCATION_FEED_TOKEN: FEED_TOKEN });
+  off = await buildTestApp();
 }, 180_000);
 afterAll(async () => Promise.all([t?.close(), off?.close()]));
 
