@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { endReasons } from '@tenure/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { startCleanupSchedule } from '../../src/ops/cleanup-schedule.ts';
 import {
   authed,
   buildTestApp,
@@ -17,14 +18,17 @@ import {
 } from '../helpers/build-test-app.ts';
 import { parseExposition, type Sample, sampleValue } from './scrape.ts';
 
-// Issue 6: the counters move with real flows through the real app, by exactly the right amount
-// and under the right label. One scripted sequence on a manual clock; MAX_SESSIONS_PER_USER=2 so
-// that a third sign-in revokes the least recently active session.
+// The counters move with real flows through the real app, by exactly the right amount and under
+// the right label. One scripted sequence on a manual clock; MAX_SESSIONS_PER_USER=2 so that a
+// third sign-in ends the least recently active session. The app runs its own cleanup every second
+// of real time (CLEANUP_CRON), on the manual clock: it finds nothing to delete until the clock
+// passes the retention period.
 const IPAD =
   'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 const METRICS_TOKEN = 'scrape-secret-for-tests';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
 
 let t: TestApp;
 let app: FastifyInstance;
@@ -42,6 +46,8 @@ beforeAll(async () => {
       METRICS_TOKEN,
       INACTIVITY_TIMEOUT_MINUTES: '15',
       REFRESH_REUSE_GRACE_SECONDS: '10',
+      REVOKED_RETENTION_DAYS: '90',
+      CLEANUP_CRON: '* * * * * *',
     },
     { clock },
   );
@@ -74,6 +80,17 @@ async function scrapeMetrics(): Promise<{ samples: Sample[]; text: string }> {
   });
   expect(response.statusCode, response.body).toBe(200);
   return { samples: parseExposition(response.body), text: response.body };
+}
+
+/** Scrapes until `name` reads `expected` (the cleanup runs on its own schedule), or throws. */
+async function scrapedUntil(name: string, expected: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = sampleValue((await scrapeMetrics()).samples, name);
+    if (seen === expected) return;
+    if (Date.now() > deadline) throw new Error(`${name} is ${seen} after ${timeoutMs} ms, not ${expected}`);
+    await sleep(200);
+  }
 }
 
 async function failLogin(email: string) {
@@ -119,7 +136,7 @@ describe('metrics moved by real flows', () => {
     await refreshExpecting(successor!, 'session_revoked');
     await refreshExpecting('not-a-refresh-token', 'invalid_refresh_token');
 
-    // Revocations of each kind a person causes.
+    // Endings of each kind a person causes.
     const erin = await register();
     expect((await authed(app, erin.accessToken, 'POST', '/api/auth/logout')).statusCode).toBe(204);
     const removed = await authed(
@@ -153,15 +170,16 @@ describe('metrics moved by real flows', () => {
     // Active now: aliceTablet, frankAgain, graceAgain.
     midway = (await scrapeMetrics()).samples;
 
-    // Everyone goes idle. Alice's refresh finds her session expired (and revokes it); the
-    // scheduled cleanup revokes the other two.
+    // Everyone goes idle. Alice's refresh finds her session expired (and records that ending);
+    // nobody sees the other two expire.
     clock.advance(16 * MINUTE);
     await refreshExpecting(aliceTablet.refreshToken, 'session_expired');
-    const schedule = startCleanupSchedule(app, { tickHoldMs: 0 });
-    const result = await schedule.trigger();
-    await schedule.stop();
-    expect(result).toMatchObject({ ran: true, expired: 2, interrupted: false });
-    clock.advance(31 * SECOND); // past the active-sessions cache
+    expect(sampleValue((await scrapeMetrics()).samples, 'tenure_cleanup_deleted_sessions_total')).toBe(0);
+
+    // Past the retention period, the app's scheduled cleanup deletes all nine sessions, which
+    // have all ended by now, and reports the two expiries nobody saw.
+    clock.advance(91 * DAY);
+    await scrapedUntil('tenure_cleanup_deleted_sessions_total', 9);
     final = await scrapeMetrics();
   });
 
@@ -190,20 +208,35 @@ describe('metrics moved by real flows', () => {
     expect(refreshes).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
-  it('counts revocations by reason, including expiry found by a refresh and by cleanup', () => {
-    const reasons = ['logout', 'user', 'revoke_all', 'reuse', 'expired', 'session_limit', 'password_change'];
-    const revoked = reasons.map((reason) => value('tenure_sessions_revoked_total', { reason }));
-    expect(revoked).toEqual([1, 1, 1, 1, 3, 1, 1]);
-    // One duration observation per session ended by a request (cleanup's two are not timed).
-    expect(value('tenure_session_duration_seconds_count')).toBe(7);
+  it('counts ended sessions by reason, including expiry found by a refresh and expiry reported by cleanup', () => {
+    const ended = endReasons.map((reason) => [reason, value('tenure_sessions_revoked_total', { reason })]);
+    // signed_out: erin. revoked: alice's phone from her tablet, frank's other session.
+    // expired: alice's tablet at its refresh, frank's and grace's last sessions at cleanup.
+    expect(Object.fromEntries(ended)).toEqual({
+      signed_out: 1,
+      revoked: 2,
+      password_change: 1,
+      session_limit: 1,
+      reuse: 1,
+      expired: 3,
+      admin: 0,
+      user_disabled: 0,
+    });
+    // One duration observation per ended session, each timed to the instant it ended: all nine
+    // lived minutes, the two whose expiry cleanup reported 91 days later included.
+    expect(value('tenure_session_duration_seconds_count')).toBe(9);
+    expect(value('tenure_session_duration_seconds_bucket', { le: '3600' })).toBe(9);
   });
 
-  it('exports the cleanup count, duration and last success time', () => {
-    expect(value('tenure_cleanup_runs_total')).toBe(1);
-    expect(value('tenure_cleanup_revoked_sessions_total')).toBe(2);
+  it('exports the cleanup counts, duration and last success time', () => {
+    // The app's own schedule ran every second of the flow; only the run past the retention period
+    // had anything to delete.
+    expect(value('tenure_cleanup_runs_total')).toBeGreaterThanOrEqual(1);
+    expect(value('tenure_cleanup_deleted_sessions_total')).toBe(9);
     expect(value('tenure_cleanup_failures_total')).toBe(0);
     expect(value('tenure_cleanup_last_duration_seconds')).toBeGreaterThanOrEqual(0);
-    expect(value('tenure_cleanup_last_success_timestamp_seconds')).toBe((clock.now() - 31 * SECOND) / 1000);
+    expect(value('tenure_cleanup_last_success_timestamp_seconds')).toBe(clock.now() / 1000);
+    expect(final.text).not.toContain('tenure_cleanup_revoked_sessions_total');
   });
 
   it('reports active sessions from the database: three midway, none after everyone went idle', () => {
