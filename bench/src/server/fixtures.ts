@@ -54,7 +54,7 @@ export class Fixtures {
   }
 
   /**
-   * `users` users with 10 sessions each: 5 active (SPEC §3), 5 signed out. A user's sessions are
+   * `users` users with 10 sessions each: 5 active, 5 signed out. A user's sessions are
    * spread over the table (inserted round by round), as sessions created over weeks would be.
    */
   async seedSessionsList(users: number): Promise<number> {

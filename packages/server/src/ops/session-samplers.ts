@@ -3,7 +3,7 @@ import type { Histogram } from 'prom-client';
 
 /** Database reads behind two sampled metrics; wired by `buildApp` (see `session-stats.ts`). */
 export interface SessionLookups {
-  /** The user's active sessions right now (SPEC §3). */
+  /** The user's active sessions right now. */
   activeSessionsOf(userId: string): Promise<number>;
   /** When the session was revoked (epoch ms); undefined when it is not revoked (or unknown). */
   revokedAtOf(sessionId: string): Promise<number | undefined>;

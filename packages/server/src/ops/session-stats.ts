@@ -8,7 +8,7 @@ type ExplainJson = Array<{ Plan?: { 'Plan Rows'?: number } }>;
 export class SessionStats {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** One user's active sessions (SPEC §3), on the `user_id` index. */
+  /** One user's active sessions, on the `user_id` index. */
   async activeCountOf(userId: string, now: Date, inactivityTimeoutMs: number): Promise<number> {
     const row = await this.db
       .selectFrom('user_sessions')

@@ -1,5 +1,5 @@
 /**
- * Request limits (issue 5). Counters live in the shared Store, so every instance enforces the
+ * Request limits. Counters live in the shared Store, so every instance enforces the
  * same budget; IP limits key on `request.ip`, which honours `X-Forwarded-For` only through
  * TRUST_PROXY, so a client cannot reset a limit by inventing a header.
  */
@@ -18,7 +18,7 @@ export const requestLimits = {
 
 export type LimitName = keyof typeof requestLimits;
 
-/** Failed sign-ins per account (SPEC §4 login, issue 5). */
+/** Failed sign-ins per account. */
 export const loginThrottlePolicy = {
   /** Failures allowed in one window before the account is held back. */
   freeFailures: 5,

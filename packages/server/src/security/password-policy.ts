@@ -1,7 +1,7 @@
 import { TenureError } from '../errors.ts';
 import { isCommonPassword } from './common-passwords.ts';
 
-/** SPEC §4: at least 8 characters (also in the route schemas). */
+/** At least 8 characters (also in the route schemas). */
 export const MIN_PASSWORD_LENGTH = 8;
 
 /**

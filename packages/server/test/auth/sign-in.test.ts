@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, CHROME_MAC, PASSWORD, type TestApp } from '../helpers/build-test-app.ts';
 
-// SPEC §4 sign-in with the production cookie settings (COOKIE_SECURE defaults to true).
+// Sign-in with the production cookie settings (COOKIE_SECURE defaults to true).
 const COOKIE = '__Secure-tenure_refresh';
 let t: TestApp;
 

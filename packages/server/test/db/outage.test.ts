@@ -14,7 +14,7 @@ import {
 import { usingPostgres } from '../helpers/database.ts';
 import { expectEnvelope, rotatedFrom } from '../helpers/inspect.ts';
 
-// SPEC §4: a database outage answers 503 `unavailable` — never a crash or a 500 with a stack —
+// a database outage answers 503 `unavailable` — never a crash or a 500 with a stack —
 // and the server recovers by itself when the database is back. Runs against real PostgreSQL
 // only: this app's own database stops accepting connections; the shared server keeps running.
 describe.runIf(usingPostgres)('PostgreSQL unreachable', () => {

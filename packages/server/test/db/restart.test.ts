@@ -14,7 +14,7 @@ import {
 import { freshDatabaseUrl, usingPostgres } from '../helpers/database.ts';
 import { rotatedFrom } from '../helpers/inspect.ts';
 
-// SPEC §1/§2: the embedded default keeps its data across restarts, and so does PostgreSQL;
+// the embedded default keeps its data across restarts, and so does PostgreSQL;
 // signing keys are stored, so a restart signs nobody out and the JWKS `kid` stays the same.
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {

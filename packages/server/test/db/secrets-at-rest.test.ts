@@ -1,9 +1,9 @@
-import { databaseOf } from '../helpers/build-test-app.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
   CHROME_MAC,
+  databaseOf,
   loginAs,
   refresh,
   registerUser,
@@ -11,7 +11,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { rotatedFrom } from '../helpers/inspect.ts';
 
-// SPEC §3: the bearer secret is never stored in plain text. Scans every text-like column of
+// the bearer secret is never stored in plain text. Scans every text-like column of
 // every table for the tokens the server has handed out.
 let t: TestApp;
 

@@ -13,7 +13,7 @@ import {
 import { expectEnvelope, rowCounts } from '../helpers/inspect.ts';
 import { serverSigningKey } from '../security/forge.ts';
 
-// SPEC §4 "Bad input gets a clear 4xx with the error envelope and changes nothing".
+// "Bad input gets a clear 4xx with the error envelope and changes nothing".
 let t: TestApp;
 let user: SignedIn;
 

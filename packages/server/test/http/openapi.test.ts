@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 
-// STYLE 12: OpenAPI is generated from the route schemas, never hand-written; it lists every
-// route of SPEC §4.
+// OpenAPI is generated from the route schemas, never hand-written; it lists every
+// route of the HTTP API.
 interface Operation {
   requestBody?: { content: Record<string, { schema: Schema }> };
   parameters?: Array<{ name: string; in: string; schema: Schema }>;

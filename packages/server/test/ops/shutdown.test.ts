@@ -5,7 +5,7 @@ import { PASSWORD, uniqueEmail } from '../helpers/build-test-app.ts';
 import { freshDatabaseUrl } from '../helpers/database.ts';
 import { type ServerProcess, spawnServer } from './server-process.ts';
 
-// Issue 6 / SPEC §8: SIGTERM stops accepting, lets the request in flight finish, stops the
+// SIGTERM stops accepting, lets the request in flight finish, stops the
 // scheduler, closes the pools and exits 0. The request is made slow by the client: its body
 // arrives in two halves, with the signal in between, so no test-only route is needed.
 const cleanups: Array<() => Promise<void>> = [];

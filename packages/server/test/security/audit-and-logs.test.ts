@@ -12,7 +12,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { securityEventsOf } from '../helpers/inspect.ts';
 
-// Issue 5 audit: each action writes its event once, with trusted IP, capped User-Agent and the
+// Audit: each action writes its event once, with trusted IP, capped User-Agent and the
 // request id; and no log line ever holds a password, a refresh token or an access token.
 const lines: string[] = [];
 const secrets = new Set<string>();

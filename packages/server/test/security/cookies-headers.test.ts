@@ -9,7 +9,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope } from '../helpers/inspect.ts';
 
-// SPEC §4 cookies and issue 5 headers: what a browser is told to do with our responses.
+// Cookies and security headers: what a browser is told to do with our responses.
 function setCookieHeader(response: LightMyRequestResponse): string {
   const header = response.headers['set-cookie'];
   return Array.isArray(header) ? header.join('\n') : String(header ?? '');

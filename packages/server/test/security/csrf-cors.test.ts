@@ -13,7 +13,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope, rowCounts, securityEventsOf } from '../helpers/inspect.ts';
 
-// Issue 5: cookie-authenticated, state-changing routes refuse cross-site requests (403
+// cookie-authenticated, state-changing routes refuse cross-site requests (403
 // csrf_rejected, nothing changes) and any body that is not JSON (415); CORS is an exact allow-list.
 const APP_ORIGIN = 'https://app.example.com';
 const EVIL = 'https://evil.example';

@@ -13,7 +13,7 @@ import {
 import { claimsOf, expectEnvelope, headerOf } from '../helpers/inspect.ts';
 import { b64url, hmacToken, publishedKey, signedByServer, unsignedToken } from './forge.ts';
 
-// Issue 5 "Done means": every forged or out-of-policy access token is refused as invalid_token
+// every forged or out-of-policy access token is refused as invalid_token
 // (or token_expired), never accepted. Each case presents the token to GET /me.
 const clock = new ManualClock();
 let t: TestApp;

@@ -12,7 +12,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope, securityEventsOf } from '../helpers/inspect.ts';
 
-// Issue 5 rate limits, through HTTP on the real store (Redis when REDIS_URL is set). Each test
+// Rate limits, through HTTP on the real store (Redis when REDIS_URL is set). Each test
 // uses its own client address (`remoteAddress`), so per-IP budgets do not leak between tests.
 let t: TestApp;
 let proxied: TestApp;

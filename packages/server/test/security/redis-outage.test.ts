@@ -10,7 +10,7 @@ import {
 import { expectEnvelope } from '../helpers/inspect.ts';
 import { haveRedisServer, ThrowawayRedis } from './throwaway-redis.ts';
 
-// Issue 5: with Redis unreachable, authenticated routes fail closed (503) — a revoked token
+// with Redis unreachable, authenticated routes fail closed (503) — a revoked token
 // never passes — and the server recovers by itself when Redis returns (here: empty).
 describe.skipIf(!haveRedisServer)('a Redis outage', () => {
   let redis: ThrowawayRedis;

@@ -10,7 +10,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope, rotatedFrom, securityEventsOf, sessionRow } from '../helpers/inspect.ts';
 
-// Issue 5 "Done means": stolen refresh tokens. Time is an injected clock; the grace window is 10 s.
+// stolen refresh tokens. Time is an injected clock; the grace window is 10 s.
 const clock = new ManualClock();
 let t: TestApp;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { uniqueEmail } from '../helpers/build-test-app.ts';
 import { freshDatabaseUrl, usingPostgres } from '../helpers/database.ts';
 import { freePort } from './throwaway-redis.ts';
 
-// Issue 5 "Done means": two server processes on one PostgreSQL and one Redis. A session revoked
+// two server processes on one PostgreSQL and one Redis. A session revoked
 // through A is refused by B on the next request, and rate-limit counters are shared.
 const redisUrl = process.env.REDIS_URL;
 const canRun = usingPostgres && Boolean(redisUrl);

@@ -4,7 +4,7 @@ import { SessionRepository } from '../../src/sessions/session-repository.ts';
 import { authed, buildTestApp, refresh, registerUser, type TestApp } from '../helpers/build-test-app.ts';
 import { rotatedFrom, sessionRow } from '../helpers/inspect.ts';
 
-// SPEC §4 "Activity": requests update last_active, but the database is written at most once a
+// "Activity": requests update last_active, but the database is written at most once a
 // minute per session (coalesced), never once per request.
 const clock = new ManualClock();
 let t: TestApp;

@@ -10,7 +10,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { claimsOf, rotatedFrom, sessionRow } from '../helpers/inspect.ts';
 
-// SPEC §4 "Idle and absolute expiry" and "Absolute means absolute", deterministically: idle
+// "Idle and absolute expiry" and "Absolute means absolute", deterministically: idle
 // timeout 5 min, absolute lifetime 14.4 min, an access token TTL of 10 min clamped to 5.
 const MINUTE = 60_000;
 const IDLE_MS = 5 * MINUTE;

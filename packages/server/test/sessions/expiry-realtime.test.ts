@@ -3,7 +3,7 @@ import { buildTestApp, errorCode, refresh, registerUser, type TestApp } from '..
 import { claimsOf, rotatedFrom, sleep } from '../helpers/inspect.ts';
 
 // The same invariants black-box, through the real server clock and fractional env values
-// (SPEC §2): idle timeout 6 s, absolute lifetime 8.64 s, access token TTL 12 s clamped to 6 s.
+//: idle timeout 6 s, absolute lifetime 8.64 s, access token TTL 12 s clamped to 6 s.
 const IDLE_MS = 6_000;
 const LIFETIME_MS = 8_640;
 let t: TestApp;

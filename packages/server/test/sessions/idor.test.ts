@@ -10,7 +10,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope, rowCounts, sessionRow } from '../helpers/inspect.ts';
 
-// STYLE 3 / SPEC §4: "not yours" and "doesn't exist" are the same 404, so session ids of other
+// "not yours" and "doesn't exist" are the same 404, so session ids of other
 // users cannot be probed; a malformed id is a 400; neither changes anything.
 let t: TestApp;
 let alice: SignedIn;

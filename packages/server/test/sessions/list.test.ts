@@ -9,7 +9,7 @@ import {
   type TestApp,
 } from '../helpers/build-test-app.ts';
 
-// SPEC §4 GET /sessions: active sessions only, current first, then most recently active, and
+// GET /sessions: active sessions only, current first, then most recently active, and
 // nothing but the public fields.
 const MINUTE = 60_000;
 const clock = new ManualClock();

@@ -12,7 +12,7 @@ import {
 import { usingPostgres } from '../helpers/database.ts';
 import { rotatedFrom } from '../helpers/inspect.ts';
 
-// SPEC §1/§4: with PostgreSQL and Redis, instances share everything that matters: a session
+// with PostgreSQL and Redis, instances share everything that matters: a session
 // revoked on one is refused on the other at the next request; rotation never forks across them.
 const shared = usingPostgres && Boolean(process.env.REDIS_URL);
 

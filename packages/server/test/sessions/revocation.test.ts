@@ -11,7 +11,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { clearsRefreshCookie, sessionRow } from '../helpers/inspect.ts';
 
-// SPEC §4 "Revocation is immediate": a revoked session's unexpired access token is refused on
+// "Revocation is immediate": a revoked session's unexpired access token is refused on
 // the very next request, whatever ended the session.
 let t: TestApp;
 

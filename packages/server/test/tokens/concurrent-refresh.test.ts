@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authed, buildTestApp, refresh, registerUser, type TestApp } from '../helpers/build-test-app.ts';
 import { rotatedFrom, securityEventsOf, sessionRow } from '../helpers/inspect.ts';
 
-// SPEC §4: concurrent refreshes with one token never fork the session and never leave it
+// concurrent refreshes with one token never fork the session and never leave it
 // without a usable token. Real clock, real concurrency (PostgreSQL when DATABASE_URL is set).
 const CONCURRENCY = 20;
 let t: TestApp;

@@ -9,7 +9,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { claimsOf, headerOf, rotatedFrom } from '../helpers/inspect.ts';
 
-// SPEC §4 "Access tokens": EdDSA JWTs with a `kid` published in the JWKS and the claims
+// "Access tokens": EdDSA JWTs with a `kid` published in the JWKS and the claims
 // iss, aud, sub, sid, iat, exp, jti; refresh tokens are 256-bit opaque strings.
 let t: TestApp;
 let user: SignedIn;

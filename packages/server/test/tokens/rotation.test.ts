@@ -11,7 +11,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { rotatedFrom, securityEventsOf, sessionRow } from '../helpers/inspect.ts';
 
-// SPEC §4 "Rotation and reuse", driven by an injected clock so the grace window is exact.
+// "Rotation and reuse", driven by an injected clock so the grace window is exact.
 const GRACE_MS = 10_000;
 const clock = new ManualClock();
 let t: TestApp;

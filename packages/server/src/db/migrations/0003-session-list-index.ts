@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 // Listing a user's active sessions newest-first (GET /sessions, the session limit) reads one
 // index range, whatever the planner guesses about `last_active`: with only the seed's indexes
-// it may walk the global last_active index backwards and filter by user (benchmark, issue 7).
+// it may walk the global last_active index backwards and filter by user (measured by the benchmark).
 // Partial on `NOT is_revoked`, so revoking a session adds no entry. On a large live table,
 // create it first with CREATE INDEX CONCURRENTLY under this name.
 export async function up(db: Kysely<unknown>): Promise<void> {
