@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyReply,
   type RawServerDefault,
 } from 'fastify';
+import { MAX_ENCODED_USER_ID_LENGTH } from './admin/schemas.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
@@ -88,6 +89,8 @@ async function assemble(
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // Admin routes take any user id of up to 255 characters as a path parameter.
+    routerOptions: { maxParamLength: MAX_ENCODED_USER_ID_LENGTH },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Only JSON bodies exist in this API; anything else is 415 before a handler runs.

@@ -34,6 +34,10 @@ export interface Config {
   revocationFeedToken: string | undefined;
   /** Serve `/metrics` on this port only (not on the API port); undefined keeps it on the API port. */
   metricsPort: number | undefined;
+  /** Bearer token of `/api/admin` (at least 32 characters); undefined turns the admin API off (404). */
+  adminApiToken: string | undefined;
+  /** Serve `/api/admin` on this port only (not on the API port); undefined keeps it on the API port. */
+  adminPort: number | undefined;
   jwtPrivateKey: string | undefined;
   jwtIssuer: string;
   jwtAudience: string;
@@ -155,6 +159,31 @@ function origins(env: Env, port: number): string[] {
   return list;
 }
 
+/** Long enough that guessing is hopeless; printable ASCII, so it travels in a header unchanged. */
+function adminApiToken(env: Env): string | undefined {
+  const raw = read(env, 'ADMIN_API_TOKEN');
+  if (raw !== undefined && !/^[\x21-\x7e]{32,}$/.test(raw)) {
+    throw new ConfigError(
+      'ADMIN_API_TOKEN',
+      'expected at least 32 printable ASCII characters without spaces (e.g. `openssl rand -base64 32`)',
+    );
+  }
+  return raw;
+}
+
+function adminPort(
+  env: Env,
+  token: string | undefined,
+  taken: Array<number | undefined>,
+): number | undefined {
+  if (read(env, 'ADMIN_PORT') === undefined) return undefined;
+  const port = integer(env, 'ADMIN_PORT', 0, 1, 65535);
+  if (token === undefined) throw new ConfigError('ADMIN_PORT', 'the admin API needs ADMIN_API_TOKEN too');
+  if (taken.includes(port))
+    throw new ConfigError('ADMIN_PORT', `port ${port} is already PORT or METRICS_PORT`);
+  return port;
+}
+
 function cron(env: Env): string {
   const raw = read(env, 'CLEANUP_CRON') ?? '0 2 * * *';
   try {
@@ -175,6 +204,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     inactivityTimeoutMs,
   );
   const webRoot = read(env, 'WEB_ROOT');
+  const metricsPort =
+    read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 1, 65535);
+  const adminToken = adminApiToken(env);
 
   return Object.freeze({
     port,
@@ -197,8 +229,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     allowedOrigins: Object.freeze(origins(env, port)),
     metricsToken: read(env, 'METRICS_TOKEN'),
     revocationFeedToken: read(env, 'REVOCATION_FEED_TOKEN'),
-    metricsPort:
-      read(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 1, 65535),
+    metricsPort,
+    adminApiToken: adminToken,
+    adminPort: adminPort(env, adminToken, [port, metricsPort]),
     jwtPrivateKey: read(env, 'JWT_PRIVATE_KEY'),
     jwtIssuer: read(env, 'JWT_ISSUER') ?? 'tenure',
     jwtAudience: read(env, 'JWT_AUDIENCE') ?? 'tenure',

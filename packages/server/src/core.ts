@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { DisabledUserRepository } from './admin/disabled-user-repository.ts';
+import { DisabledUsers } from './admin/disabled-users.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { UserRepository } from './auth/user-repository.ts';
 import type { Clock } from './clock.ts';
@@ -114,7 +116,12 @@ async function assemble(
     refreshSecret,
   });
   const throttle = config.rateLimits ? new LoginThrottle(store) : null;
-  const auth = new AuthService({ users, sessions, outcomes, throttle });
+  const disabledUsers = new DisabledUsers({
+    repository: new DisabledUserRepository(db),
+    endings: sessions.endings,
+    clock,
+  });
+  const auth = new AuthService({ users, sessions, outcomes, throttle, accounts: disabledUsers });
 
   // A restart must not forget sign-outs whose access tokens are still unexpired.
   const ttlMs = config.accessTokenTtlMs + DENY_MARGIN_MS;
@@ -132,6 +139,7 @@ async function assemble(
     sessions,
     activity,
     auth,
+    disabledUsers,
     events,
     eventRepository,
     outcomes,

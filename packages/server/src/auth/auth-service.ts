@@ -1,3 +1,4 @@
+import type { AccountGate } from '../admin/disabled-users.ts';
 import type { UserRow } from '../db/schema.ts';
 import { TenureError } from '../errors.ts';
 import { LoginThrottle } from '../security/login-throttle.ts';
@@ -21,6 +22,8 @@ export class AuthService {
       outcomes: SessionOutcomes;
       /** Failed sign-ins per account; null when RATE_LIMITS is off (load tests). */
       throttle: LoginThrottle | null;
+      /** Refuses users an operator disabled. */
+      accounts: AccountGate;
     },
   ) {}
 
@@ -58,7 +61,10 @@ export class AuthService {
     if (needsRehash(user.password_hash)) {
       await this.deps.users.updatePasswordHash(user.user_id, await hashPassword(input.password));
     }
-    const issued = await this.deps.sessions.start(user.user_id, context, { firstSignIn: false });
+    // Only now, so that "disabled" is never an answer to someone who does not know the password.
+    const issued = await this.deps.accounts.startUnlessDisabled(user.user_id, () =>
+      this.deps.sessions.start(user.user_id, context, { firstSignIn: false }),
+    );
     return { ...issued, user };
   }
 

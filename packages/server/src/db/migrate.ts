@@ -4,6 +4,7 @@ import * as unrevokedIndexes from './migrations/0002-unrevoked-indexes.ts';
 import * as sessionListIndex from './migrations/0003-session-list-index.ts';
 import * as endingReasons from './migrations/0004-ending-reasons.ts';
 import * as textUserIds from './migrations/0005-text-user-ids.ts';
+import * as disabledUsers from './migrations/0006-disabled-users.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003-session-list-index': sessionListIndex,
   '0004-ending-reasons': endingReasons,
   '0005-text-user-ids': textUserIds,
+  '0006-disabled-users': disabledUsers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

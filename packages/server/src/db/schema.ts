@@ -67,6 +67,14 @@ export interface ServerSecretsTable {
   created_at: Generated<Timestamp>;
 }
 
+/** Users an operator disabled (any user id, not only password accounts). */
+export interface DisabledUsersTable {
+  user_id: string;
+  disabled_at: Timestamp;
+  /** The operator's X-Admin-Actor, when given. */
+  actor: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_sessions: UserSessionsTable;
@@ -74,6 +82,7 @@ export interface Database {
   security_events: SecurityEventsTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;
+  disabled_users: DisabledUsersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

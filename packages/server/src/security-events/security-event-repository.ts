@@ -16,7 +16,9 @@ export type SecurityEventType =
   | 'password_changed'
   | 'rate_limited'
   | 'csrf_rejected'
-  | 'account_locked';
+  | 'account_locked'
+  | 'account_disabled'
+  | 'account_enabled';
 
 export interface NewSecurityEvent {
   type: SecurityEventType;
