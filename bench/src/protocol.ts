@@ -42,8 +42,12 @@ export interface SigningKey {
 }
 
 export interface CleanupRun {
-  expired: number;
+  /** Sessions deleted because they ended longer than the retention period ago. */
   deleted: number;
+  /** Of those, sessions nobody had seen expire (their expiry is reported as they are deleted). */
+  expiredUnobserved: number;
+  /** Statements run, each deleting at most one batch. */
+  batches: number;
   seconds: number;
 }
 
@@ -56,7 +60,7 @@ export interface Commands {
   sessionsListTokens: { args: { count: number; users: number }; result: string[] };
   /** Users sharing one argon2 hash of `password`, for the login case. */
   createLoginUsers: { args: { count: number; password: string }; result: string[] };
-  /** Sessions past their absolute expiry and never cleaned, by SQL. */
+  /** Sessions that expired before the retention cutoff, nobody having seen them end, by SQL. */
   seedExpired: { args: { count: number; users: number }; result: { seconds: number } };
   runCleanup: { args: Record<string, never>; result: CleanupRun };
   startActivityProbe: { args: Record<string, never>; result: null };

@@ -112,7 +112,7 @@ async function main() {
     cases.push(await loginCase(context, bodies));
     extras.cleanup = await cleanupCase(context, bodies);
     cases.push(extras.cleanup.logins);
-    extras.cleanup.logins.note = `logins while ${extras.cleanup.run.expired.toLocaleString('en-US')} expired rows were cleaned in ${extras.cleanup.run.seconds.toFixed(1)} s`;
+    extras.cleanup.logins.note = `logins while ${extras.cleanup.run.deleted.toLocaleString('en-US')} ended sessions were deleted in ${extras.cleanup.run.seconds.toFixed(1)} s`;
 
     extras.tokenMemory = await tokenMemoryCase(context);
 

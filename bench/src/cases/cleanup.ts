@@ -11,12 +11,15 @@ export interface CleanupResult {
 }
 
 /**
- * `cleanup`: seeds expired sessions by SQL, runs the server's batched cleanup inside the server
- * (as the cron job does), and logs in at full load for as long as it runs.
+ * `cleanup`: seeds sessions that expired before the retention cutoff by SQL, runs the server's
+ * batched cleanup inside the server (as the cron job does), which deletes them, and logs in at
+ * full load for as long as it runs.
  */
 export async function cleanupCase(context: BenchContext, loginBodies: string[]): Promise<CleanupResult> {
   const { server, options, sizes } = context;
-  context.log(`cleanup: seeding ${sizes.expiredRows.toLocaleString('en-US')} expired sessions`);
+  context.log(
+    `cleanup: seeding ${sizes.expiredRows.toLocaleString('en-US')} sessions that expired before the retention cutoff`,
+  );
   const seeded = await server.call('seedExpired', { count: sizes.expiredRows, users: sizes.listUsers });
   const before = loadavg()[0] ?? 0;
   const cleanup = server.call('runCleanup', {});
@@ -33,8 +36,11 @@ export async function cleanupCase(context: BenchContext, loginBodies: string[]):
     until: Promise.all([cleanup, new Promise((resolve) => setTimeout(resolve, options.duration * 1000))]),
   });
   const run = await cleanup;
+  if (run.deleted !== sizes.expiredRows) {
+    throw new Error(`cleanup deleted ${run.deleted} rows, not the ${sizes.expiredRows} seeded`);
+  }
   context.log(
-    `cleanup: ${run.expired.toLocaleString('en-US')} expired in ${run.seconds.toFixed(1)} s; login p99 ${logins.p99Ms.toFixed(1)} ms meanwhile`,
+    `cleanup: ${run.deleted.toLocaleString('en-US')} deleted in ${run.batches} batches, ${run.seconds.toFixed(1)} s; login p99 ${logins.p99Ms.toFixed(1)} ms meanwhile`,
   );
   return {
     run,

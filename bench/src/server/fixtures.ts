@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { BenchSession } from '../protocol.ts';
-import { AccessTokens, generateRefreshToken, hashPassword, hashRefreshToken } from './server-paths.ts';
+import { type ServerHandles, serverAccessTokens } from './handles.ts';
+import { type AccessTokens, generateRefreshToken, hashPassword, hashRefreshToken } from './server-paths.ts';
 
 const USER_AGENT =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -10,28 +10,23 @@ const SESSIONS_PER_LIST_USER = 10;
 const SIGN_BATCH = 500;
 // The pool's query timeout is 15 s: seed in statements that stay well below it.
 const SEED_BATCH_ROWS = 20_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Test data straight into the server's database by SQL (never through HTTP), and tokens for it. */
 export class Fixtures {
   private readonly tokens: AccessTokens;
 
-  constructor(private readonly app: FastifyInstance) {
-    const { keyRing, clock, config } = app.tenure;
-    this.tokens = new AccessTokens({
-      keyRing,
-      clock,
-      issuer: config.jwtIssuer,
-      audience: config.jwtAudience,
-    });
+  constructor(private readonly server: ServerHandles) {
+    this.tokens = serverAccessTokens(server);
   }
 
   private get db() {
-    return this.app.tenure.database.db;
+    return this.server.db;
   }
 
   /** Fresh users with one active session each, as a login would leave them. */
   async createSessions(count: number): Promise<BenchSession[]> {
-    const now = new Date(this.app.tenure.clock.now());
+    const now = new Date(this.server.clock.now());
     const rows = Array.from({ length: count }, () => ({
       sessionId: randomUUID(),
       userId: randomUUID(),
@@ -58,7 +53,7 @@ export class Fixtures {
    * spread over the table (inserted round by round), as sessions created over weeks would be.
    */
   async seedSessionsList(users: number): Promise<number> {
-    const now = new Date(this.app.tenure.clock.now());
+    const now = new Date(this.server.clock.now());
     for (let first = 1; first <= users; first += SEED_BATCH_ROWS) {
       const last = Math.min(users, first + SEED_BATCH_ROWS - 1);
       await sql`
@@ -80,7 +75,7 @@ export class Fixtures {
             ${now}::timestamptz - ${active ? round : 172_800}::int * interval '1 second',
             ${now}::timestamptz + interval '27 days',
             ${!active}::boolean, CASE WHEN ${!active}::boolean THEN ${now}::timestamptz - interval '2 days' END,
-            CASE WHEN ${!active}::boolean THEN 'logout' END
+            CASE WHEN ${!active}::boolean THEN 'signed_out' END
           FROM generate_series(${first}::int, ${last}::int) AS i`.execute(this.db);
       }
     }
@@ -113,9 +108,14 @@ export class Fixtures {
     return emails;
   }
 
-  /** Sessions past their absolute expiry that nothing has cleaned yet, owned by the list users. */
+  /**
+   * Sessions that expired longer than the retention period ago (REVOKED_RETENTION_DAYS, plus ten
+   * days), nobody having seen them end, so the cleanup deletes every one; owned by the list users.
+   */
   async seedExpired(count: number, users: number): Promise<void> {
-    const now = new Date(this.app.tenure.clock.now());
+    const now = this.server.clock.now();
+    const expiredAt = new Date(now - this.server.config.revokedRetentionMs - 10 * DAY_MS);
+    const createdAt = new Date(expiredAt.getTime() - 30 * DAY_MS);
     for (let first = 1; first <= count; first += SEED_BATCH_ROWS) {
       const last = Math.min(count, first + SEED_BATCH_ROWS - 1);
       await sql`
@@ -123,22 +123,27 @@ export class Fixtures {
           user_agent, ip_address, location, created_at, last_active, expires_at)
         SELECT gen_random_uuid(), md5('bench-list-u' || (n % ${users}::int + 1))::uuid, md5('bench-expired-' || n),
           'mobile', 'iPhone', 'Safari 17', 'iOS 17.4', ${USER_AGENT}, '198.51.100.7', 'Paris, France',
-          ${now}::timestamptz - interval '40 days', ${now}::timestamptz - interval '10 days',
-          ${now}::timestamptz - interval '10 days'
+          ${createdAt}::timestamptz, ${expiredAt}::timestamptz, ${expiredAt}::timestamptz
         FROM generate_series(${first}::int, ${last}::int) AS n`.execute(this.db);
     }
     await sql`ANALYZE user_sessions`.execute(this.db);
   }
 
+  /**
+   * Access tokens for seeded sessions, as the server would sign them for those rows: the rows
+   * record no `auth_time` (nobody signed in through the server), so neither do the tokens.
+   */
   private async sign(sessions: Array<{ sessionId: string; userId: string }>): Promise<string[]> {
-    const { clock, config } = this.app.tenure;
+    const { clock, config } = this.server;
     const expiresAtMs = clock.now() + config.accessTokenTtlMs;
     const signed: string[] = [];
     for (let start = 0; start < sessions.length; start += SIGN_BATCH) {
       const batch = sessions.slice(start, start + SIGN_BATCH);
       signed.push(
         ...(await Promise.all(
-          batch.map((s) => this.tokens.sign({ userId: s.userId, sessionId: s.sessionId, expiresAtMs })),
+          batch.map((s) =>
+            this.tokens.sign({ userId: s.userId, sessionId: s.sessionId, expiresAtMs, authTime: null }),
+          ),
         )),
       );
     }

@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { SigningKey, TokenMemory } from '../protocol.ts';
-import { AccessTokens } from './server-paths.ts';
+import { type ServerHandles, serverAccessTokens } from './handles.ts';
+import type { AccessTokens } from './server-paths.ts';
 
 const MB = 1024 * 1024;
 
@@ -25,13 +25,14 @@ export class TokenMemoryProbe {
   private total = 0;
   private steps: number[] = [];
 
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(private readonly server: ServerHandles) {}
 
+  /** The key the server signs with, as a private JWK from `signing_keys`. */
   async signingKey(): Promise<SigningKey> {
-    const { keyRing, config } = this.app.tenure;
+    const { keyRing, config, db } = this.server;
     const { kid } = keyRing.signingKey();
     const row = await sql<{ private_jwk: Record<string, unknown> }>`
-      SELECT private_jwk FROM signing_keys WHERE kid = ${kid}`.execute(this.app.tenure.database.db);
+      SELECT private_jwk FROM signing_keys WHERE kid = ${kid}`.execute(db);
     const privateJwk = row.rows[0]?.private_jwk;
     if (!privateJwk) throw new Error('the signing key is not stored in the database (JWT_PRIVATE_KEY set?)');
     return {
@@ -44,14 +45,8 @@ export class TokenMemoryProbe {
   }
 
   start(total: number): void {
-    const { keyRing, clock, config } = this.app.tenure;
     this.before = collect();
-    this.tokens = new AccessTokens({
-      keyRing,
-      clock,
-      issuer: config.jwtIssuer,
-      audience: config.jwtAudience,
-    });
+    this.tokens = serverAccessTokens(this.server);
     this.started = performance.now();
     this.seen = 0;
     this.total = total;
