@@ -9,6 +9,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Each file starts a real Tenure server (embedded PostgreSQL by default): slow on a busy machine.
+    hookTimeout: 180_000,
   },
 });

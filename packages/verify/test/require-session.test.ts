@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, requireSession, type VerifiedSession, type Verifier } from '../src/index.ts';
 import { FEED_TOKEN, startTenureServer, type TenureServer } from './helpers/tenure-server.ts';
@@ -53,7 +54,13 @@ describe('requireSession', () => {
     const response = await get(api.url, `Bearer ${user.accessToken}`);
     expect(response.status).toBe(200);
     const { auth } = await response.json();
-    expect(auth).toEqual({ userId: user.userId, sessionId: user.sessionId, expiresAt: expect.any(String) });
+    const { exp, auth_time: authTime } = decodeJwt(user.accessToken);
+    expect(auth).toEqual({
+      userId: user.userId,
+      sessionId: user.sessionId,
+      expiresAt: new Date(exp! * 1000).toISOString(),
+      ...(typeof authTime === 'number' && { authTime: new Date(authTime * 1000).toISOString() }),
+    });
   });
 
   it('answers 401 invalid_token, in the envelope, without a header, with another scheme, or garbage', async () => {
