@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 
 /**
- * Configuration, parsed once from the environment (SPEC §2) into a frozen object. Nothing else
+ * Configuration, parsed once from the environment into a frozen object. Nothing else
  * reads `process.env`. Durations accept fractions so expiry tests can run in seconds.
  */
 export interface Config {
@@ -23,10 +23,12 @@ export interface Config {
   activityWriteIntervalMs: number;
   /** Revoked rows are deleted this long after revocation. */
   revokedRetentionMs: number;
+  /** REAUTH_MAX_AGE_MINUTES: how recent a sign-in must be for sensitive actions (revoke-all). */
+  reauthMaxAgeMs: number;
   trustProxy: boolean | string | number;
   enforceHttps: boolean;
   cookieSecure: boolean;
-  /** Request and sign-in limits (issue 5). Off only for load tests; refused in production. */
+  /** Request and sign-in limits. Off only for load tests; refused in production. */
   rateLimits: boolean;
   allowedOrigins: readonly string[];
   metricsToken: string | undefined;
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     refreshReuseGraceMs: nonNegativeNumber(env, 'REFRESH_REUSE_GRACE_SECONDS', 10) * 1000,
     activityWriteIntervalMs: Math.min(MINUTE, inactivityTimeoutMs / 4),
     revokedRetentionMs: positiveNumber(env, 'REVOKED_RETENTION_DAYS', 90) * DAY,
+    reauthMaxAgeMs: positiveNumber(env, 'REAUTH_MAX_AGE_MINUTES', 10) * MINUTE,
     trustProxy: trustProxy(env),
     enforceHttps: boolean(env, 'ENFORCE_HTTPS', nodeEnv === 'production'),
     cookieSecure: boolean(env, 'COOKIE_SECURE', true),

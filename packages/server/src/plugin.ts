@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ADMIN_PREFIX, adminPlugin } from './admin/plugin.ts';
 import { passwordRoutes } from './auth/password-routes.ts';
+import { reauthRoutes } from './auth/reauth-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -21,6 +22,7 @@ import { revocationRoutes } from './revocations/routes.ts';
 import { corsPlugin } from './security/cors.ts';
 import { securityPlugin } from './security/index.ts';
 import { securityEventRoutes } from './security-events/routes.ts';
+import { confirmAuthFor } from './sessions/confirm-auth.ts';
 import type { OutcomeListener } from './sessions/outcomes.ts';
 import sessionRoutes from './sessions/routes.ts';
 import type { SignedInResponse } from './sessions/schemas.ts';
@@ -37,6 +39,12 @@ declare module 'fastify' {
      * that came from the client.
      */
     startSession(userId: string, profile?: StartSessionProfile): Promise<SignedInResponse>;
+    /**
+     * After the app's own check that the person is who they say (behind `app.authenticate`):
+     * the session's sign-in time becomes now, for `requireRecentAuth`. Resolves to the sign-in
+     * body with a fresh access token for the same session; the refresh token is not rotated.
+     */
+    confirmAuth(): Promise<SignedInResponse>;
   }
 }
 
@@ -80,7 +88,11 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
   const core = await createCore({ ...options, clock, logger: app.log, listeners });
   if (options.metrics) wireSessionMetrics(options.metrics, core.database.db, clock, config);
 
-  await app.register(authenticate, { sessions: core.sessions });
+  await app.register(authenticate, { sessions: core.sessions, clock });
+  app.decorateReply(
+    'confirmAuth',
+    confirmAuthFor({ sessions: core.sessions, profiles: (id) => core.users.profile(id), config, clock }),
+  );
   app.decorateReply(
     'startSession',
     startSessionFor({
@@ -169,13 +181,18 @@ async function tenureRoutes(
       if (passwordAuth) {
         await api.register(authRoutes, { ...policy, auth: core.auth });
         await api.register(passwordRoutes, { auth: core.auth });
+        await api.register(reauthRoutes, { auth: core.auth, config, clock });
       }
       await api.register(tokenRoutes, {
         ...policy,
         sessions,
         profiles: (id: string) => core.users.profile(id),
       });
-      await api.register(sessionRoutes, { sessions, cookie: refreshCookie });
+      await api.register(sessionRoutes, {
+        sessions,
+        cookie: refreshCookie,
+        reauthMaxAgeMs: config.reauthMaxAgeMs,
+      });
       await api.register(securityEventRoutes, { repository: core.eventRepository });
       await api.register(revocationRoutes, { db: core.database.db, clock, config });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

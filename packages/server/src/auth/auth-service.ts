@@ -4,7 +4,12 @@ import { TenureError } from '../errors.ts';
 import { LoginThrottle } from '../security/login-throttle.ts';
 import { assertAcceptablePassword } from '../security/password-policy.ts';
 import type { SessionOutcomes } from '../sessions/outcomes.ts';
-import type { IssuedSession, SessionService } from '../sessions/session-service.ts';
+import type {
+  Authenticated,
+  IssuedSession,
+  ReissuedSession,
+  SessionService,
+} from '../sessions/session-service.ts';
 import type { SignInContext } from '../sessions/sign-in-context.ts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import type { UserRepository } from './user-repository.ts';
@@ -106,6 +111,28 @@ export class AuthService {
     return { revokedCount };
   }
 
+  /**
+   * `POST /reauth`: proves the password again for the current session before a sensitive action.
+   * Throttled and counted like a sign-in (a stolen access token must not become a password
+   * oracle); success refreshes the session's sign-in time, without a new session or rotation.
+   */
+  async reauth(
+    auth: Authenticated,
+    password: string,
+    context: SignInContext,
+  ): Promise<ReissuedSession & { user: UserRow }> {
+    const user = await this.deps.users.findById(auth.userId);
+    if (!user) throw new TenureError('session_revoked', 'This session has been signed out.');
+    const account = LoginThrottle.accountKey(user.email);
+    await this.assertNotThrottled(account, user.user_id, context);
+    if (!(await verifyPassword(user.password_hash, password))) {
+      await this.recordFailure(account, user.user_id, context, 'reauth');
+      throw new TenureError('invalid_credentials', 'The password is incorrect.');
+    }
+    await this.deps.throttle?.recordSuccess(account);
+    return { ...(await this.deps.sessions.confirmAuth(auth)), user };
+  }
+
   /** 429 while the account is held back or locked. */
   private async assertNotThrottled(account: string, userId: string | null, context: SignInContext) {
     const throttle = this.deps.throttle;
@@ -130,7 +157,7 @@ export class AuthService {
     account: string,
     userId: string | null,
     context: SignInContext,
-    during: 'login' | 'password_change',
+    during: 'login' | 'password_change' | 'reauth',
   ): Promise<void> {
     await this.deps.outcomes.emit({ type: 'sign_in_failed', userId, during, context });
     const outcome = await this.deps.throttle?.recordFailure(account);

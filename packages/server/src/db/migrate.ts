@@ -5,6 +5,7 @@ import * as sessionListIndex from './migrations/0003-session-list-index.ts';
 import * as endingReasons from './migrations/0004-ending-reasons.ts';
 import * as textUserIds from './migrations/0005-text-user-ids.ts';
 import * as disabledUsers from './migrations/0006-disabled-users.ts';
+import * as authTime from './migrations/0007-auth-time.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004-ending-reasons': endingReasons,
   '0005-text-user-ids': textUserIds,
   '0006-disabled-users': disabledUsers,
+  '0007-auth-time': authTime,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -32,6 +32,8 @@ export interface UserSessionsTable {
   is_revoked: Generated<boolean>;
   revoked_at: Timestamp | null;
   revoked_reason: string | null;
+  /** When the person last proved who they are (sign-in, re-authentication); refresh keeps it. */
+  auth_time: Timestamp | null;
 }
 
 /** Hashes of refresh tokens older than `previous_token_hash`: any use of one is theft. */

@@ -61,7 +61,7 @@ function rowsOf(outcome: SessionOutcome): Row[] {
     case 'sign_in_failed': {
       const detail = {
         reason: 'invalid_credentials',
-        ...(outcome.during === 'password_change' && { during: outcome.during }),
+        ...(outcome.during !== 'login' && { during: outcome.during }),
       };
       return [{ type: 'login_failure', userId: outcome.userId, detail }];
     }

@@ -75,7 +75,7 @@ export type SessionOutcome =
   | {
       type: 'sign_in_failed';
       userId: string | null;
-      during: 'login' | 'password_change';
+      during: 'login' | 'password_change' | 'reauth';
       context: SignInContext;
     }
   /** Sign-in refused before the password was checked: the account is held back or locked. */

@@ -10,10 +10,13 @@ import { requestContext } from './sign-in-context.ts';
 export interface SessionRoutesOptions {
   sessions: SessionService;
   cookie: RefreshCookie;
+  /** REAUTH_MAX_AGE_MINUTES: signing out every other device needs a recent sign-in. */
+  reauthMaxAgeMs: number;
 }
 
 /** The user's devices: list, sign one out, sign out all others. Every route needs a token. */
-const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, { sessions, cookie }) => {
+const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, options) => {
+  const { sessions, cookie, reauthMaxAgeMs } = options;
   const tags = ['sessions'];
   const security = bearerSecurity;
   app.addHook('preHandler', app.authenticate);
@@ -41,7 +44,11 @@ const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (ap
 
   app.post(
     '/sessions/revoke-all',
-    { schema: { tags, security, body: EmptyBody, response: { 200: RevokeAllResponse, ...errorResponses } } },
+    {
+      schema: { tags, security, body: EmptyBody, response: { 200: RevokeAllResponse, ...errorResponses } },
+      // A stolen access token alone must not lock the owner out of every other device.
+      preHandler: app.requireRecentAuth(reauthMaxAgeMs / 1000),
+    },
     async (request) => {
       const { userId, sessionId } = request.auth;
       return { revokedCount: await sessions.revokeAllOthers(userId, sessionId, requestContext(request)) };

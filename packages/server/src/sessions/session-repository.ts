@@ -38,6 +38,19 @@ export class SessionRepository {
     await this.db.insertInto('user_sessions').values(session).execute();
   }
 
+  /** Records a fresh proof of identity on an active session of this user; undefined if none. */
+  confirmAuth(input: { sessionId: string; userId: string; now: Date }): Promise<SessionRow | undefined> {
+    return this.db
+      .updateTable('user_sessions')
+      .set({ auth_time: input.now })
+      .where('session_id', '=', input.sessionId)
+      .where('user_id', '=', input.userId)
+      .where('is_revoked', '=', false)
+      .where(activeSession(input.now, this.inactivityTimeoutMs))
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   /** The session whose current or previous refresh token has this hash. */
   findByTokenHash(hash: string): Promise<SessionRow | undefined> {
     return this.db

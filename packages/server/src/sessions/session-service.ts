@@ -27,7 +27,12 @@ export interface IssuedSession {
 export interface Authenticated {
   userId: string;
   sessionId: string;
+  /** When the person last proved who they are; absent when the token does not say (stale). */
+  authTime?: Date;
 }
+
+/** A fresh access token for a session whose refresh token stays as it is (re-authentication). */
+export type ReissuedSession = Omit<IssuedSession, 'refreshToken'>;
 
 export type SessionPolicy = Pick<
   Config,
@@ -82,7 +87,11 @@ export class SessionService {
       throw new TenureError('session_revoked', 'This session has been signed out.');
     }
     this.deps.activity.record(claims.sid);
-    return { userId: claims.sub, sessionId: claims.sid };
+    return {
+      userId: claims.sub,
+      sessionId: claims.sid,
+      ...(claims.auth_time !== undefined && { authTime: new Date(claims.auth_time * 1000) }),
+    };
   }
 
   /** A new session for `userId`: device capture, new-device events and the session cap. */
@@ -113,9 +122,23 @@ export class SessionService {
       is_revoked: false,
       revoked_at: null,
       revoked_reason: null,
+      auth_time: now,
     };
     await this.signIns.record(session, context, options);
     return this.issue(session, refreshToken);
+  }
+
+  /**
+   * The person just proved who they are again (`/reauth`, `reply.confirmAuth()`): the session's
+   * `auth_time` becomes now and a fresh access token says so. Same session, and the refresh
+   * token is not rotated, so no other tab or device holding it is disturbed.
+   */
+  async confirmAuth(auth: Authenticated): Promise<ReissuedSession> {
+    const now = new Date(this.deps.clock.now());
+    const session = await this.deps.repository.confirmAuth({ ...auth, now });
+    if (!session) throw new TenureError('session_revoked', 'This session has been signed out.');
+    const { refreshToken: _unchanged, ...reissued } = await this.issue(session, '');
+    return reissued;
   }
 
   /** Rotation: see `refresh-rotation.ts`. */
@@ -182,6 +205,8 @@ export class SessionService {
       userId: session.user_id,
       sessionId: session.session_id,
       expiresAtMs,
+      // The session's, never now: a refresh is not a sign-in.
+      authTime: session.auth_time,
     });
     // JWT `exp` has whole seconds; report what the token actually says.
     return {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { RefreshCookie } from './refresh-cookie.ts';
 import type { PublicUser, SignedInResponse } from './schemas.ts';
-import type { IssuedSession } from './session-service.ts';
+import type { IssuedSession, ReissuedSession } from './session-service.ts';
 
 export type PolicyConfig = Pick<
   Config,
@@ -36,9 +36,12 @@ export function policyOf(config: PolicyConfig, sessionExpiresInMs: number) {
   };
 }
 
-/** The sign-in body: tokens, user, session and policy; the refresh token only for body transport. */
+/**
+ * The sign-in body: tokens, user, session and policy; the refresh token only for body transport
+ * and only when one was issued (a re-authentication leaves the refresh token as it is).
+ */
 export function signedInBody(input: {
-  issued: IssuedSession;
+  issued: IssuedSession | ReissuedSession;
   user: PublicUser;
   transport: TokenTransport;
   config: PolicyConfig;
@@ -52,14 +55,18 @@ export function signedInBody(input: {
     user: input.user,
     session: { id: issued.session.session_id, expiresAt: expiresAt.toISOString() },
     policy: policyOf(input.config, expiresAt.getTime() - nowMs),
-    ...(input.transport === 'body' && { refreshToken: issued.refreshToken }),
+    ...(input.transport === 'body' && 'refreshToken' in issued && { refreshToken: issued.refreshToken }),
   };
 }
 
 /** Sets the cookie or puts the token in the body, and sends the sign-in body. */
 export function sendSignedIn(
   reply: FastifyReply,
-  input: Parameters<typeof signedInBody>[0] & { status: number; cookie: RefreshCookie },
+  input: Parameters<typeof signedInBody>[0] & {
+    issued: IssuedSession;
+    status: number;
+    cookie: RefreshCookie;
+  },
 ) {
   const { issued, transport, cookie, nowMs } = input;
   if (transport === 'cookie') cookie.set(reply, issued.refreshToken, issued.session.expires_at, nowMs);

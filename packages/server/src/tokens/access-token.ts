@@ -10,6 +10,8 @@ export interface AccessClaims {
   sid: string;
   exp: number;
   jti: string;
+  /** When the person last proved who they are (epoch seconds); absent on tokens from before it existed. */
+  auth_time?: number;
 }
 
 export interface AccessTokenOptions {
@@ -46,10 +48,16 @@ export class AccessTokens {
     this.cache = new LRUCache({ max: options.cacheSize ?? 100_000 });
   }
 
-  async sign(input: { userId: string; sessionId: string; expiresAtMs: number }): Promise<string> {
+  async sign(input: {
+    userId: string;
+    sessionId: string;
+    expiresAtMs: number;
+    authTime: Date | null;
+  }): Promise<string> {
     const { kid, key } = this.options.keyRing.signingKey();
     const now = Math.floor(this.options.clock.now() / 1000);
-    return new SignJWT({ sid: input.sessionId })
+    const authTime = input.authTime && { auth_time: Math.floor(input.authTime.getTime() / 1000) };
+    return new SignJWT({ sid: input.sessionId, ...authTime })
       .setProtectedHeader({ alg: 'EdDSA', typ: TYP, kid })
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)
@@ -87,13 +95,14 @@ export class AccessTokens {
       }
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }
-    const { sub, sid, exp, jti, iat } = payload;
+    const { sub, sid, exp, jti, iat, auth_time } = payload;
     if (
       typeof sid !== 'string' ||
       typeof sub !== 'string' ||
       typeof exp !== 'number' ||
       typeof iat !== 'number' ||
-      typeof jti !== 'string'
+      typeof jti !== 'string' ||
+      (auth_time !== undefined && (typeof auth_time !== 'number' || auth_time > iat))
     ) {
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }
@@ -105,7 +114,7 @@ export class AccessTokens {
     if (exp - iat > this.options.maxLifetimeMs / 1000 + LIFETIME_ROUNDING_SECONDS) {
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }
-    const claims = { sub, sid, exp, jti };
+    const claims: AccessClaims = { sub, sid, exp, jti, ...(auth_time !== undefined && { auth_time }) };
     this.cache.set(token, claims, { ttl: Math.max(1, (exp - nowSeconds) * 1000) });
     return claims;
   }

@@ -68,7 +68,9 @@ describe('Tenure as a plugin in an app with its own sign-in', () => {
     const { body, cookie } = await signIn();
     const bearer = { authorization: `Bearer ${body.accessToken}` };
     const projects = await app.inject({ method: 'GET', url: '/projects', headers: bearer });
-    expect(projects.json()).toEqual({ auth: { userId: 'github|4711', sessionId: body.session.id } });
+    expect(projects.json()).toEqual({
+      auth: { userId: 'github|4711', sessionId: body.session.id, authTime: expect.any(String) },
+    });
 
     const refreshed = await app.inject({
       method: 'POST',

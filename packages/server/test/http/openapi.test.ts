@@ -40,6 +40,7 @@ const routes: Array<[method: string, path: string]> = [
   ['get', '/api/auth/sessions'],
   ['delete', '/api/auth/sessions/{sessionId}'],
   ['post', '/api/auth/sessions/revoke-all'],
+  ['post', '/api/auth/reauth'],
   ['get', '/api/auth/security-events'],
   ['get', '/.well-known/jwks.json'],
   ['get', '/healthz'],
