@@ -7,6 +7,7 @@ import { createEmitter, toSessionEvents } from './events.ts';
 import { createInstances, installAuthInterceptors } from './http.ts';
 import { messageFor } from './messages.ts';
 import { createRequestScope } from './origins.ts';
+import { createReauthCalls, createReauthGate } from './reauth.ts';
 import { createRefresher } from './refresh.ts';
 import { createTabSync, pageLinks, type TabMessage } from './tab-sync.ts';
 import { createTokenStore } from './token-store.ts';
@@ -31,6 +32,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
   const tokens = createTokenStore();
   const events = createEmitter<SessionEvent>();
   const state = createAuthState(tokens, events);
+  const reauth = createReauthGate(events);
   const baseURL = options.baseURL ?? '';
   const scope = createRequestScope({
     baseURL,
@@ -68,6 +70,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     canRefresh: () => state.get().status !== 'signedOut',
     refresh: () => refresher.refresh(),
     sessionEnded: endSession,
+    reauthRequired: () => reauth.hold(),
   };
   const ejectors = [
     // `auth` only ever calls the Tenure server's own endpoints.
@@ -100,6 +103,8 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
       state.settle(code === 'invalid_refresh_token' ? 'none' : 'expired', code);
     }
     stopMonitor();
+    // Nobody is left to confirm it's them: requests held for that give up too.
+    reauth.cancel();
     return new SessionExpiredError(code);
   }
 
@@ -108,6 +113,7 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
     state.signOut();
     sync.publish({ type: 'signedOut' });
     stopMonitor();
+    reauth.cancel();
   }
 
   function onMessage(message: TabMessage): void {
@@ -219,8 +225,16 @@ export function createTenureClient(options: TenureClientOptions = {}): TenureCli
       // Revoking this very session signs this client out (the server cleared the cookie).
       if (current.status === 'signedIn' && current.session.id === sessionId) return signOutHere();
     }),
+    ...createReauthCalls({
+      gate: reauth,
+      post: (password) => http.auth.post('/reauth', { password }),
+      accept: (snapshot) => accept(snapshot, { announce: true, publish: true }),
+      refresh: () => refresher.refresh(),
+      now,
+    }),
     messageFor: (error) => messageFor(error),
     stop() {
+      reauth.cancel();
       stopMonitor();
       sync.close();
       for (const eject of ejectors) eject();

@@ -78,6 +78,22 @@ export class ApiError extends TenureClientError {
   }
 }
 
+/**
+ * The server wants a recent sign-in for this request (`reauth_required`) and the person did not
+ * confirm it's them (`cancelReauth()`), or a confirmed retry was still refused. The session is fine.
+ */
+export class ReauthRequiredError extends ApiError {
+  override readonly code = 'reauth_required';
+
+  constructor(options?: { message?: string; cause?: unknown }) {
+    super('reauth_required', 401, {
+      message: options?.message ?? 'A recent sign-in is required',
+      ...options,
+    });
+    this.name = 'ReauthRequiredError';
+  }
+}
+
 /** Axios reports a timeout as ETIMEDOUT (clarifyTimeoutError) or, by default, ECONNABORTED. */
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ECONNABORTED']);
 

@@ -4,8 +4,9 @@ import axios, {
   type InternalAxiosRequestConfig,
   isAxiosError,
 } from 'axios';
-import { SessionExpiredError } from './errors.ts';
+import { ReauthRequiredError, SessionExpiredError } from './errors.ts';
 import type { RequestScope } from './origins.ts';
+import type { ReauthOutcome } from './reauth.ts';
 import type { SessionEndCode } from './types.ts';
 import { errorCodeOf, isRefreshableCode, isSessionEndedCode } from './wire.ts';
 
@@ -15,6 +16,8 @@ declare module 'axios' {
     tenureRetried?: boolean;
     /** The access token Tenure attached, to tell whether someone refreshed since it was sent. */
     tenureToken?: string;
+    /** Set on the one retry after the person confirmed it's them; a second refusal is final. */
+    tenureReauthRetried?: boolean;
   }
 }
 
@@ -100,6 +103,8 @@ export interface AuthHooks {
   refresh(): Promise<void>;
   /** The session is over (revoked, idle, or still refused after a refresh). */
   sessionEnded(code: SessionEndCode): SessionExpiredError | Promise<SessionExpiredError>;
+  /** The sign-in is too old for this request: wait for the app to confirm or cancel. */
+  reauthRequired(): Promise<ReauthOutcome>;
 }
 
 /**
@@ -130,6 +135,15 @@ export function installAuthInterceptors(
     const config = error.config;
     if (config.tenureToken === undefined) throw error;
     const code = errorCodeOf(error);
+    // The session is fine, the sign-in too old for this action: hold the request until the
+    // person confirms it's them, then retry it once — never the session-expired flow.
+    if (code === 'reauth_required') {
+      if (config.tenureReauthRetried || (await hooks.reauthRequired()) === 'cancelled') {
+        throw new ReauthRequiredError({ cause: error });
+      }
+      const retry: InternalAxiosRequestConfig = { ...config, tenureReauthRetried: true };
+      return instance.request(retry);
+    }
     // Revoked or ended sessions cannot be refreshed: straight to the expired flow.
     if (isSessionEndedCode(code)) throw await hooks.sessionEnded(code);
     // Only these two codes mean "new token please"; any other 401 belongs to the application.

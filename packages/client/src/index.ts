@@ -7,6 +7,7 @@ export {
   ApiError,
   type ClientErrorCode,
   NetworkError,
+  ReauthRequiredError,
   SessionExpiredError,
   TenureClientError,
   TimeoutError,

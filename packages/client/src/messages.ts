@@ -25,6 +25,10 @@ export const messages = Object.freeze({
   unexpected: 'Something went wrong. Please try again.',
   /** `logout()` rejected: the server did not confirm, so the user is still signed in. */
   signOutFailed: 'Could not sign out. Please try again.',
+  /** A sensitive action needs a recent sign-in and the person did not confirm it's them. */
+  reauthRequired: 'Please confirm it’s you to continue.',
+  /** The wrong password in the "Confirm it's you" dialog. */
+  reauthInvalidPassword: 'That password is incorrect.',
 });
 
 /**
@@ -55,7 +59,7 @@ const byCode: Readonly<Record<ErrorCode, string>> = {
   session_revoked: messages.sessionExpired,
   refresh_token_reused: messages.sessionExpired,
   invalid_refresh_token: messages.sessionExpired,
-  reauth_required: messages.sessionExpired,
+  reauth_required: messages.reauthRequired,
   csrf_rejected: messages.forbidden,
   forbidden: messages.forbidden,
   account_disabled: messages.forbidden,

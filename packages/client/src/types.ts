@@ -69,7 +69,13 @@ export type SessionEvent =
   | { type: 'expired'; code: SessionEndCode }
   | { type: 'refreshed'; accessTokenExpiresAt: string }
   | { type: 'signedOut' }
-  | { type: 'idleWarning'; secondsLeft: number };
+  | { type: 'idleWarning'; secondsLeft: number }
+  /**
+   * A request was refused because the sign-in is too old for it (`reauth_required`). The session
+   * is fine; the request is held until `reauthenticate(password)` / `confirmReauth()` (then it is
+   * retried once) or `cancelReauth()` (then it rejects with `reauth_required`).
+   */
+  | { type: 'reauthRequired' };
 
 export interface SessionEvents {
   /** Registers a listener; returns the function that removes it. */
@@ -187,6 +193,20 @@ export interface TenureClient {
   revokeSession(sessionId: string): Promise<void>;
   revokeAllOtherSessions(): Promise<number>;
   listSecurityEvents(): Promise<SecurityEvent[]>;
+  /**
+   * "Confirm it's you" with the password (`POST /api/auth/reauth`): stores the fresh access token
+   * and retries the requests held since `reauthRequired`. A wrong password rejects with
+   * `invalid_credentials` and keeps them held, so the user may try again.
+   */
+  reauthenticate(password: string): Promise<void>;
+  /**
+   * The app confirmed the person its own way (its endpoint answered with `reply.confirmAuth()`):
+   * pass that endpoint's sign-in body to use its fresh access token, or nothing to fetch one with
+   * a refresh. Then the held requests are retried once.
+   */
+  confirmReauth(signedIn?: unknown): Promise<void>;
+  /** The person declined: every held request rejects with a `ReauthRequiredError`. */
+  cancelReauth(): void;
   /** The user-facing text for any error thrown by the client. */
   messageFor(error: unknown): string;
   /** Remove every listener, timer and channel. */

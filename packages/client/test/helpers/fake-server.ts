@@ -104,6 +104,11 @@ export function createFakeServer(policy: SessionPolicy = defaultPolicy) {
           status: 200,
           data: { sessions: [{ id: 's-1', isCurrent: true }] },
         }));
+      case 'POST /api/auth/reauth':
+        // Same session, fresh access token; the refresh cookie is left as it is.
+        return authorize(headers, () =>
+          isRecord(body) && body.password === 'wrong' ? error(401, 'invalid_credentials') : issue(200, false),
+        );
       case 'POST /api/auth/sessions/revoke-all':
         return authorize(headers, () => ({ status: 200, data: { revokedCount: 2 } }));
       case 'GET /api/auth/security-events':
