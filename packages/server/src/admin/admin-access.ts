@@ -9,7 +9,7 @@ import type { Store } from '../store/store.ts';
  * one budget), authorised or not: enough for a script working through a list with pauses
  * (each 429 says how long to wait), and it keeps anyone without the token from hammering.
  */
-export const ADMIN_RATE_LIMIT = { max: 300, windowMs: 60_000 } as const;
+const ADMIN_RATE_LIMIT = { max: 300, windowMs: 60_000 } as const;
 
 const MAX_ACTOR_LENGTH = 200;
 
@@ -55,13 +55,11 @@ export function addAdminAccess(app: FastifyInstance, options: AdminAccessOptions
 export function adminActor(request: FastifyRequest): string | undefined {
   const raw = request.headers['x-admin-actor'];
   if (typeof raw !== 'string') return undefined;
-  const text = [
-    ...asUtf8(raw)
-      .replace(/[\p{Cc}\p{Cf}]/gu, '')
-      .trim(),
-  ]
-    .slice(0, MAX_ACTOR_LENGTH)
-    .join('');
+  const clean = asUtf8(raw)
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim();
+  // By code point, so the cut never splits a character in two.
+  const text = Array.from(clean).slice(0, MAX_ACTOR_LENGTH).join('');
   return text === '' ? undefined : text;
 }
 

@@ -24,13 +24,14 @@ export async function adminPlugin(app: FastifyInstance, options: AdminPluginOpti
   if (token === undefined || config.adminPort !== undefined) app.setNotFoundHandler(sendNotFound);
   if (token === undefined) return;
   const api = { token, store, admin: new AdminService(options), config };
-  if (config.adminPort === undefined) {
+  const port = config.adminPort;
+  if (port === undefined) {
     await adminApi(app, api);
     return;
   }
   let server: AdminServer | undefined;
   app.addHook('onReady', async () => {
-    server = await createAdminServer({ ...api, port: config.adminPort!, host: config.host, logger: app.log });
+    server = await createAdminServer({ ...api, port, host: config.host, logger: app.log });
     app.log.info({ url: server.url }, 'admin API served on its own port');
   });
   // Along with the app's own listener: no new admin requests, the ones in flight finish.
