@@ -6,6 +6,7 @@ export { type UseSessionsResult, useSessions } from './hooks/use-sessions.ts';
 export { useTenureClient } from './hooks/use-tenure.ts';
 export { IdleWarning, type IdleWarningProps } from './idle-warning/idle-warning.tsx';
 export { TenureProvider, type TenureProviderProps } from './provider/tenure-provider.tsx';
+export { ReauthDialog, type ReauthDialogProps } from './reauth-dialog/reauth-dialog.tsx';
 export {
   SessionExpiredModal,
   type SessionExpiredModalProps,

@@ -23,6 +23,8 @@ export interface FakeClient extends TenureClient {
   revokeSession: ReturnType<typeof vi.fn<(id: string) => Promise<void>>>;
   revokeAllOtherSessions: ReturnType<typeof vi.fn<() => Promise<number>>>;
   extend: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  reauthenticate: ReturnType<typeof vi.fn<(password: string) => Promise<void>>>;
+  cancelReauth: ReturnType<typeof vi.fn<() => void>>;
 }
 
 /** A stand-in for `@tenure/client` with the same public surface; state and events are driven by the test. */
@@ -59,6 +61,9 @@ export function createFakeClient(initial: AuthState = signedIn, sessions: Device
     revokeSession: vi.fn(async () => {}),
     revokeAllOtherSessions: vi.fn(async () => sessions.filter((session) => !session.isCurrent).length),
     listSecurityEvents: vi.fn(async () => []),
+    reauthenticate: vi.fn(async (_password: string) => {}),
+    confirmReauth: vi.fn(async () => {}),
+    cancelReauth: vi.fn(() => {}),
     messageFor: (error: unknown) => (error instanceof Error ? error.message : 'Something went wrong.'),
     stop: vi.fn(),
   };
