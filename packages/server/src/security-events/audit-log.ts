@@ -109,7 +109,13 @@ function endedRows(outcome: Extract<SessionOutcome, { type: 'ended' }>): Row[] {
     case 'user_disabled': {
       const first = sessions[0];
       if (cause.scope === 'all' && first) {
-        const detail = { revokedCount: sessions.length, by, reason, ...(cause.note && { note: cause.note }) };
+        const detail = {
+          revokedCount: sessions.length,
+          by,
+          actor: by,
+          reason,
+          ...(cause.note && { note: cause.note }),
+        };
         return [
           {
             type: 'sessions_revoked_all',
@@ -126,6 +132,7 @@ function endedRows(outcome: Extract<SessionOutcome, { type: 'ended' }>): Row[] {
         detail: {
           revokedSessionId: s.sessionId,
           by,
+          actor: by,
           reason,
           current: s.sessionId === cause.bySessionId,
           ...(cause.note && { note: cause.note }),

@@ -50,6 +50,8 @@ export class SignIns {
     await repository.insert(session);
     this.deps.activity.markWritten(session.session_id);
     const facts = toFacts(session);
+    // The cap first: whoever hears `created` (devices per user) sees the sessions that remain.
+    await this.enforceSessionLimit(session, context);
     await outcomes.emit({
       type: 'created',
       session: facts,
@@ -57,7 +59,6 @@ export class SignIns {
       firstSignIn: options.firstSignIn,
       deviceKey: key,
     });
-    await this.enforceSessionLimit(session, context);
     if (novelty.newDevice) await outcomes.emit({ type: 'new_device', session: facts, context });
     if (novelty.newLocation && context.country) {
       await outcomes.emit({ type: 'new_location', session: facts, context, country: context.country });
