@@ -57,6 +57,9 @@ export function createFakeClient(initial: AuthState): FakeClient {
     revokeSession: vi.fn(async () => {}),
     revokeAllOtherSessions: vi.fn(async () => 0),
     listSecurityEvents: vi.fn(async () => []),
+    reauthenticate: vi.fn(async () => {}),
+    confirmReauth: vi.fn(async () => {}),
+    cancelReauth: vi.fn(),
     messageFor: (error) => messageFor(error),
     stop: vi.fn(),
   };

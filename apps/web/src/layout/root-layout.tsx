@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { IdleWarning, SessionExpiredModal, useSession } from '@tenure/react';
+import { IdleWarning, ReauthDialog, SessionExpiredModal, useSession } from '@tenure/react';
 import { useEffect } from 'react';
 import { Outlet, useNavigate } from 'react-router';
 import { AuthHistoryProvider } from '../auth/auth-history.tsx';
@@ -25,6 +25,7 @@ export function RootLayout() {
         <Outlet />
         <SessionExpiredModal onLogIn={({ returnTo }) => navigate(loginPath({ expired: true, returnTo }))} />
         <IdleWarning />
+        <ReauthDialog />
       </ToastProvider>
     </AuthHistoryProvider>
   );
