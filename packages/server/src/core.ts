@@ -15,7 +15,7 @@ import { auditListener } from './security-events/audit-log.ts';
 import { SecurityEvents } from './security-events/security-events.ts';
 import { ActivityTracker } from './sessions/activity.ts';
 import { DENY_MARGIN_MS } from './sessions/endings.ts';
-import { type OutcomeListener, OutcomeBus } from './sessions/outcomes.ts';
+import { OutcomeBus, type OutcomeListener } from './sessions/outcomes.ts';
 import { RefreshCookie } from './sessions/refresh-cookie.ts';
 import { SessionRepository } from './sessions/session-repository.ts';
 import { SessionService } from './sessions/session-service.ts';

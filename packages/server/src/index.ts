@@ -3,7 +3,7 @@ export { type BuildAppOptions, buildApp } from './app.ts';
 export { type Clock, ManualClock, systemClock } from './clock.ts';
 export { type Config, ConfigError, loadConfig } from './config.ts';
 export { type ErrorCode, errorStatus, StoreUnavailableError, TenureError } from './errors.ts';
-export { tenure, type TenureOptions } from './plugin.ts';
+export { type TenureOptions, tenure } from './plugin.ts';
 // `app.authenticate` and `request.auth` are declared next to their implementation; a value import
 // alone would leave that declaration out of the published .d.ts, so the types import it here.
 export type {} from './plugins/authenticate.ts';

@@ -1,4 +1,5 @@
 export type { DeviceType } from '@tenure/protocol';
+
 import type { DeviceType } from '@tenure/protocol';
 
 /** What a person would recognise about the device behind a request. */

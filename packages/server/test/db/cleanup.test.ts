@@ -1,11 +1,16 @@
-import { databaseOf } from '../helpers/build-test-app.ts';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { runCleanup } from '../../src/sessions/cleanup.ts';
-import { buildTestApp, registerUser, type SignedIn, type TestApp } from '../helpers/build-test-app.ts';
+import {
+  buildTestApp,
+  databaseOf,
+  registerUser,
+  type SignedIn,
+  type TestApp,
+} from '../helpers/build-test-app.ts';
 import { usingPostgres } from '../helpers/database.ts';
 
 // Retention cleanup: expiry is a fact of the timestamps, so nothing is rewritten to expire a

@@ -1,15 +1,14 @@
-import { databaseOf } from './build-test-app.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import type { SecurityEventRow, SessionRow } from '../../src/db/schema.ts';
-import { refreshCookieOf } from './build-test-app.ts';
+import { databaseOf, refreshCookieOf } from './build-test-app.ts';
 
 /** Reads what the server wrote, straight from its own database (PGlite or PostgreSQL). */
 export function sessionRow(app: FastifyInstance, sessionId: string): Promise<SessionRow> {
-  return databaseOf(app).db
-    .selectFrom('user_sessions')
+  return databaseOf(app)
+    .db.selectFrom('user_sessions')
     .selectAll()
     .where('session_id', '=', sessionId)
     .executeTakeFirstOrThrow();
@@ -69,7 +68,7 @@ export function rotatedFrom(response: LightMyRequestResponse): { refreshToken: s
   return { refreshToken: refreshToken!, accessToken: response.json().accessToken };
 }
 
-/** Asserts the SPEC §4 error envelope, exactly `{error:{code,message}}`, and returns the code. */
+/** Asserts the error envelope, exactly `{error:{code,message}}`, and returns the code. */
 export function expectEnvelope(response: LightMyRequestResponse, status: number, code: string): void {
   expect(response.statusCode, response.body).toBe(status);
   const body = response.json();

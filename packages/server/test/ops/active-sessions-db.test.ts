@@ -1,14 +1,13 @@
-import { databaseOf } from '../helpers/build-test-app.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { activeSessionsProvider } from '../../src/ops/active-sessions.ts';
 import { SessionStats } from '../../src/ops/session-stats.ts';
-import { buildTestApp, registerUser, type TestApp } from '../helpers/build-test-app.ts';
+import { buildTestApp, databaseOf, registerUser, type TestApp } from '../helpers/build-test-app.ts';
 
-// Issue 6: the active-sessions gauge must not cost a full count per scrape at millions of rows.
+// the active-sessions gauge must not cost a full count per scrape at millions of rows.
 // Small tables are counted exactly; past a row threshold the gauge is the planner's estimate,
-// read from column statistics. Both follow SPEC §3's "active": not revoked, not past expiry,
+// read from column statistics. Both follow the one definition of "active": not revoked, not past expiry,
 // not idle.
 const IDLE_MS = 15 * 60_000;
 const ACTIVE = 3_000;

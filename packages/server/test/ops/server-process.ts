@@ -27,18 +27,22 @@ export interface ServerProcess {
 
 /** The real server (`node --import tsx packages/server/src/server.ts`) on a free port. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--conditions=@tenure/source', '--import', 'tsx', 'packages/server/src/server.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WEB_ROOT: 'none',
-      COOKIE_SECURE: 'false',
-      LOG_LEVEL: 'info',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@tenure/source', '--import', 'tsx', 'packages/server/src/server.ts'],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        WEB_ROOT: 'none',
+        COOKIE_SECURE: 'false',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
     },
-  });
+  );
   const logs: ServerProcess['logs'] = [];
   const waiters: Array<() => void> = [];
   let stderr = '';

@@ -1,7 +1,7 @@
-import { databaseOf } from '../helpers/build-test-app.ts';
 import { createHmac, createPublicKey } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { databaseOf } from '../helpers/build-test-app.ts';
 
 /** Hand-made JWTs for the attacks: what an attacker can produce without our private key. */
 export function b64url(value: unknown): string {
@@ -36,7 +36,9 @@ export async function publishedKey(app: FastifyInstance): Promise<{ jwk: JWK; pe
  * A token signed with the server's own private key (read from its database), so that one
  * claim or header at a time can be made wrong while the signature stays valid.
  */
-export async function serverSigningKey(app: FastifyInstance): Promise<{ kid: string; key: Awaited<ReturnType<typeof importJWK>> }> {
+export async function serverSigningKey(
+  app: FastifyInstance,
+): Promise<{ kid: string; key: Awaited<ReturnType<typeof importJWK>> }> {
   const row = await databaseOf(app)
     .db.selectFrom('signing_keys')
     .selectAll()

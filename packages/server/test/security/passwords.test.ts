@@ -1,10 +1,10 @@
-import { databaseOf } from '../helpers/build-test-app.ts';
 import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authed,
   buildTestApp,
   CHROME_MAC,
+  databaseOf,
   loginAs,
   PASSWORD,
   refresh,
@@ -14,7 +14,7 @@ import {
 } from '../helpers/build-test-app.ts';
 import { expectEnvelope, rowCounts, securityEventsOf, sessionRow } from '../helpers/inspect.ts';
 
-// Issue 5: password change ends every other session; argon2id at OWASP's minimum with rehash
+// password change ends every other session; argon2id at OWASP's minimum with rehash
 // on login; common passwords refused.
 let t: TestApp;
 beforeAll(async () => {
@@ -32,8 +32,8 @@ function changePassword(accessToken: string, body: Record<string, unknown>) {
 }
 
 async function storedHash(userId: string): Promise<string> {
-  const row = await databaseOf(t.app).db
-    .selectFrom('users')
+  const row = await databaseOf(t.app)
+    .db.selectFrom('users')
     .select('password_hash')
     .where('user_id', '=', userId)
     .executeTakeFirstOrThrow();
@@ -183,8 +183,8 @@ describe('password hashing', () => {
   it('a hash made with weaker parameters is upgraded at the next successful sign-in', async () => {
     const user = await registerUser(t.app);
     const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    await databaseOf(t.app).db
-      .updateTable('users')
+    await databaseOf(t.app)
+      .db.updateTable('users')
       .set({ password_hash: weak })
       .where('user_id', '=', user.userId)
       .execute();
@@ -198,8 +198,8 @@ describe('password hashing', () => {
   it('a failed sign-in leaves a weak hash alone (only the right password may rewrite it)', async () => {
     const user = await registerUser(t.app);
     const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    await databaseOf(t.app).db
-      .updateTable('users')
+    await databaseOf(t.app)
+      .db.updateTable('users')
       .set({ password_hash: weak })
       .where('user_id', '=', user.userId)
       .execute();
