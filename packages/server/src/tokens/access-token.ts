@@ -102,7 +102,8 @@ export class AccessTokens {
       typeof exp !== 'number' ||
       typeof iat !== 'number' ||
       typeof jti !== 'string' ||
-      (auth_time !== undefined && (typeof auth_time !== 'number' || auth_time > iat))
+      // Not compared with `iat`: another instance's clock may run a little ahead of this one.
+      (auth_time !== undefined && (typeof auth_time !== 'number' || !Number.isFinite(auth_time)))
     ) {
       throw new TenureError('invalid_token', 'The access token is not valid.');
     }

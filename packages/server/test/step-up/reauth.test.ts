@@ -156,6 +156,26 @@ describe('step-up re-authentication', () => {
     expect(errorCode(refused)).toBe('reauth_required');
   });
 
+  it('a token whose auth_time is not a number is refused as invalid_token, however genuine its signature', async () => {
+    const user = await registerUser(t.app);
+    const now = seconds(clock.now());
+    const token = await signedByServer(
+      t.app,
+      { typ: 'at+jwt' },
+      {
+        iss: t.config.jwtIssuer,
+        aud: t.config.jwtAudience,
+        sub: user.userId,
+        sid: user.sessionId,
+        iat: now,
+        exp: now + 60,
+        jti: crypto.randomUUID(),
+        auth_time: 'just now',
+      },
+    );
+    expect(errorCode(await authed(t.app, token, 'GET', '/api/auth/me'))).toBe('invalid_token');
+  });
+
   it('a session from before auth_time was stored (NULL) refreshes into stale tokens until /reauth', async () => {
     const user = await registerUser(t.app);
     await t.database.db
