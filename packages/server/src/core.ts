@@ -47,7 +47,7 @@ export async function createCore(options: CoreOptions) {
   const database = options.database ?? (await connectDatabase(config.databaseUrl));
   let store: Store | undefined = options.store;
   try {
-    await migrateToLatest(database.db);
+    await migrate(database, config.databaseUrl);
     store ??= await createStore({
       redisUrl: config.redisUrl,
       keyPrefix: config.redisKeyPrefix,
@@ -66,6 +66,23 @@ export async function createCore(options: CoreOptions) {
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
+
+/**
+ * Migrations on PostgreSQL run on a connection of their own without the per-query time limit
+ * that protects requests: a migration that rewrites a large table takes as long as it takes.
+ */
+async function migrate(database: DatabaseHandle, url: string): Promise<void> {
+  if (database.kind !== 'postgres') {
+    await migrateToLatest(database.db);
+    return;
+  }
+  const unlimited = await connectDatabase(url, { queryTimeoutMs: 0 });
+  try {
+    await migrateToLatest(unlimited.db);
+  } finally {
+    await unlimited.close();
+  }
+}
 
 async function assemble(
   options: CoreOptions,

@@ -6,7 +6,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 export async function runCli(task: (database: DatabaseHandle, config: Readonly<Config>) => Promise<string>) {
   try {
     const config = loadConfig(process.env);
-    const database = await connectDatabase(config.databaseUrl);
+    // One-shot commands: no per-query limit, so a migration or a long cleanup batch is never cut off.
+    const database = await connectDatabase(config.databaseUrl, { queryTimeoutMs: 0 });
     try {
       await migrateToLatest(database.db);
       process.stdout.write(`${await task(database, config)}\n`);

@@ -20,15 +20,22 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * migrations and queries serve both). The pool fails fast when PostgreSQL is down so requests
  * get a 503 instead of hanging, and reconnects by itself when it is back.
  */
-export async function connectDatabase(url: string): Promise<DatabaseHandle> {
+export async function connectDatabase(
+  url: string,
+  options: {
+    /** Client-side limit per query; 0 for none (migrations that rewrite large tables). @default 15000 */
+    queryTimeoutMs?: number;
+  } = {},
+): Promise<DatabaseHandle> {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const queryTimeoutMs = options.queryTimeoutMs ?? 15_000;
     const pool = new pg.Pool({
       Client: ListenedClient,
       connectionString: url,
       max: 10,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
-      query_timeout: 15_000,
+      ...(queryTimeoutMs > 0 && { query_timeout: queryTimeoutMs }),
     });
     // The pool's own listener on idle clients re-emits their errors here; they are then removed.
     pool.on('error', () => {});
