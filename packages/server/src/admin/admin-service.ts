@@ -71,7 +71,7 @@ export class AdminService {
     return this.deps.events.record({
       type,
       userId,
-      detail: { by: 'admin', ...(actor && { note: actor }) },
+      detail: { by: 'admin', actor: 'admin', ...(actor && { note: actor }) },
       at: new Date(this.deps.clock.now()),
     });
   }
