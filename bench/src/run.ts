@@ -4,6 +4,7 @@
  * baseline. Quick smoke run: `npm run bench -- --scale=0.001 --duration=1`.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { relative } from 'node:path';
 import { activityCase } from './cases/activity.ts';
 import { cleanupCase } from './cases/cleanup.ts';
 import type { BenchContext, CaseResult } from './cases/context.ts';
@@ -50,6 +51,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (shutdown?.() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 }
+
+const repoRoot = new URL('../..', import.meta.url).pathname;
 
 async function main() {
   const environment = await prepareEnvironment(process.env);
@@ -142,7 +145,8 @@ async function main() {
       node: process.version,
       database: environment.database,
       redis: environment.redis,
-      options,
+      // The output path relative to the repository: results never name the machine's folders.
+      options: { ...options, output: relative(repoRoot, options.output) },
       durationSeconds: round((performance.now() - started) / 1000, 1),
       cases: rated.map(caseJson),
       goals: goalList,
