@@ -29,7 +29,7 @@ export async function adminApi(app: FastifyInstance, { token, store, admin, conf
   await app.register(errorHandlerPlugin);
   // Audit rows written by an admin action carry the id of its request.
   await app.register(requestContextPlugin);
-  await app.register(securityHeadersPlugin, { config });
+  await app.register(securityHeadersPlugin, { config, documents: false });
   addAdminAccess(app, { token, store, rateLimits: config.rateLimits });
   // The POST actions take no body: validate a missing one as `{}`.
   app.addHook('preValidation', async (request) => {

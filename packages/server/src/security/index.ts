@@ -23,8 +23,9 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
   const { config, events, store, clock } = options;
   loadCommonPasswords();
   await app.register(requestContextPlugin);
-  // With ENFORCE_HTTPS, this refuses plain HTTP before anything else looks at the request.
-  await app.register(securityHeadersPlugin, { config });
+  // With ENFORCE_HTTPS, this refuses plain HTTP before anything else looks at the request. The
+  // API answers JSON only: no document headers, and none of helmet's per-request hooks.
+  await app.register(securityHeadersPlugin, { config, documents: false });
   if (config.rateLimits) {
     const { sessions, refreshCookie, onLoginRateLimited } = options;
     await app.register(rateLimitsPlugin, {

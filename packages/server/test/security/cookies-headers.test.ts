@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +16,13 @@ import { expectEnvelope } from '../helpers/inspect.ts';
 function setCookieHeader(response: LightMyRequestResponse): string {
   const header = response.headers['set-cookie'];
   return Array.isArray(header) ? header.join('\n') : String(header ?? '');
+}
+
+/** A built web app of one page, so that the standalone server has HTML to answer with. */
+function webRoot(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tenure-web-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Tenure</title>');
+  return dir;
 }
 
 function attributes(setCookie: string): string[] {
@@ -86,9 +96,11 @@ describe('the refresh cookie with COOKIE_SECURE (the default)', () => {
 describe('security headers', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ WEB_ROOT: webRoot() });
   });
   afterAll(async () => t?.close());
+
+  const page = () => t.app.inject({ method: 'GET', url: '/settings/security' });
 
   it('auth responses, successes and errors alike, are never cached', async () => {
     const user = await registerUser(t.app);
@@ -108,8 +120,10 @@ describe('security headers', () => {
     for (const response of responses) expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it('CSP allows only our own scripts, styles and API, and no framing', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/healthz' });
+  it('an HTML page’s CSP allows only our own scripts, styles and API, and no framing', async () => {
+    const response = await page();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
     const csp = String(response.headers['content-security-policy']);
     const directives = Object.fromEntries(
       csp.split(';').map((directive) => {
@@ -130,20 +144,32 @@ describe('security headers', () => {
     expect(csp).not.toContain('unsafe-eval');
   });
 
-  it('sends nosniff, X-Frame-Options DENY and no-referrer, and no X-Powered-By or HSTS over HTTP', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/auth/config' });
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  it('an HTML page gets X-Frame-Options DENY, nosniff and no-referrer, and no X-Powered-By or HSTS over HTTP', async () => {
+    const response = await page();
     expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['strict-transport-security']).toBeUndefined();
   });
 
-  it('error responses carry the same headers', async () => {
+  it('JSON answers get nosniff and no-referrer, not the document headers (CSP, frame options)', async () => {
+    for (const url of ['/api/auth/config', '/healthz', '/.well-known/jwks.json']) {
+      const response = await t.app.inject({ method: 'GET', url });
+      expect(response.headers['content-type'], url).toMatch(/^application\/json/);
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['referrer-policy'], url).toBe('no-referrer');
+      expect(response.headers['content-security-policy'], url).toBeUndefined();
+      expect(response.headers['x-frame-options'], url).toBeUndefined();
+      expect(response.headers['x-powered-by'], url).toBeUndefined();
+    }
+  });
+
+  it('JSON error responses carry nosniff too', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/auth/nowhere' });
     expectEnvelope(response, 404, 'not_found');
-    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBeUndefined();
   });
 });
 
@@ -158,6 +184,7 @@ describe('ENFORCE_HTTPS', () => {
       ENFORCE_HTTPS: 'true',
       TRUST_PROXY: '127.0.0.1',
       ALLOWED_ORIGINS: 'http://localhost:3000,https://tenure.example,https://www.tenure.example',
+      WEB_ROOT: webRoot(),
     });
   });
   afterAll(async () => {
@@ -209,14 +236,16 @@ describe('ENFORCE_HTTPS', () => {
     expectEnvelope(await login(proxied, { 'x-forwarded-proto': 'https' }), 401, 'invalid_credentials');
   });
 
-  it('sends HSTS and upgrade-insecure-requests; health checks still answer over HTTP', async () => {
-    const response = await proxied.app.inject({
-      method: 'GET',
-      url: '/healthz',
-      headers: { 'x-forwarded-proto': 'https' },
-    });
-    expect(response.headers['strict-transport-security']).toMatch(/max-age=31536000; includeSubDomains/);
-    expect(response.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+  it('sends HSTS on every answer and upgrade-insecure-requests on pages; health checks still answer over HTTP', async () => {
+    const https = { 'x-forwarded-proto': 'https' };
+    const health = await proxied.app.inject({ method: 'GET', url: '/healthz', headers: https });
+    expect(health.headers['strict-transport-security']).toMatch(/max-age=31536000; includeSubDomains/);
+    const api = await proxied.app.inject({ method: 'GET', url: '/api/auth/config', headers: https });
+    expect(api.headers['strict-transport-security']).toMatch(/max-age=31536000; includeSubDomains/);
+    const html = await page(proxied, { ...https, host: 'tenure.example' });
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['strict-transport-security']).toMatch(/max-age=31536000; includeSubDomains/);
+    expect(html.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     expect((await direct.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 });
