@@ -49,6 +49,15 @@ export interface Config {
   nodeEnv: string;
   /** Folder of the built web app served on `/`; undefined serves no web app. */
   webRoot: string | undefined;
+  /** WEBHOOK_URL / WEBHOOK_SECRET; undefined when no webhook endpoint is configured. */
+  webhooks: WebhookConfig | undefined;
+}
+
+export interface WebhookConfig {
+  /** Endpoints, each delivered to independently: `https://`, or `http://` on a loopback host. */
+  urls: readonly string[];
+  /** Standard Webhooks secrets (`whsec_…`); every one signs each delivery (rotation). */
+  secrets: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -186,6 +195,55 @@ function adminPort(
   return port;
 }
 
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+function webhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('WEBHOOK_URL', `"${raw}" is not a URL`);
+  }
+  const loopback = LOOPBACK_HOSTS.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigError('WEBHOOK_URL', `"${raw}" must use https:// (plain http only to a loopback host)`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      'WEBHOOK_URL',
+      `"${url.host}": put no credentials in the URL; receivers verify the signature`,
+    );
+  }
+  return url.toString();
+}
+
+/** `whsec_` and base64 of 24 to 64 random bytes, as Standard Webhooks defines it. */
+function webhookSecret(raw: string): string {
+  const key = raw.startsWith('whsec_') ? Buffer.from(raw.slice(6), 'base64') : undefined;
+  if (!key || key.length < 24 || key.length > 64) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET',
+      'expected whsec_ followed by base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`)',
+    );
+  }
+  return raw;
+}
+
+function webhooks(env: Env): WebhookConfig | undefined {
+  const urls = read(env, 'WEBHOOK_URL');
+  const secrets = read(env, 'WEBHOOK_SECRET');
+  if (urls === undefined) {
+    if (secrets !== undefined) throw new ConfigError('WEBHOOK_SECRET', 'is set but WEBHOOK_URL is not');
+    return undefined;
+  }
+  if (secrets === undefined)
+    throw new ConfigError('WEBHOOK_SECRET', 'WEBHOOK_URL needs a secret to sign with');
+  return Object.freeze({
+    urls: Object.freeze([...new Set(urls.split(',').map((url) => webhookUrl(url.trim())))]),
+    secrets: Object.freeze(secrets.split(/\s+/).map(webhookSecret)),
+  });
+}
+
 function cron(env: Env): string {
   const raw = read(env, 'CLEANUP_CRON') ?? '0 2 * * *';
   try {
@@ -243,5 +301,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
     nodeEnv,
     webRoot: webRoot === 'none' ? undefined : webRoot,
+    webhooks: webhooks(env),
   });
 }

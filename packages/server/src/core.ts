@@ -99,7 +99,7 @@ async function assemble(
     randomBytes(32).toString('base64url'),
   );
 
-  const repository = new SessionRepository(db, config.inactivityTimeoutMs);
+  const repository = new SessionRepository(db, config);
   const users = new UserRepository(db);
   // Audit rows carry the id of the request that caused them.
   const eventRepository = new RequestScopedEventRepository(db);
@@ -138,7 +138,7 @@ async function assemble(
     endings: sessions.endings,
     clock,
   });
-  const auth = new AuthService({ users, sessions, outcomes, throttle, accounts: disabledUsers });
+  const auth = new AuthService({ users, sessions, outcomes, throttle, accounts: disabledUsers, clock });
 
   // A restart must not forget sign-outs whose access tokens are still unexpired.
   const ttlMs = config.accessTokenTtlMs + DENY_MARGIN_MS;

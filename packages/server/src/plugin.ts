@@ -30,6 +30,7 @@ import { type StartSessionProfile, startSessionFor } from './sessions/start-sess
 import tokenRoutes from './sessions/token-routes.ts';
 import type { Store } from './store/store.ts';
 import { jwksRoutes } from './tokens/jwks-routes.ts';
+import { setUpWebhooks } from './webhooks/index.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -122,6 +123,15 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
   });
 
   core.activity.start();
+  const webhooks = await setUpWebhooks({
+    config,
+    db: core.database.db,
+    clock,
+    log: app.log,
+    deliver: options.jobs !== false,
+    ...(options.metrics && { observer: options.metrics.webhooks }),
+  });
+  core.outcomes.subscribe(webhooks.listener);
   const schedule =
     options.jobs === false
       ? undefined
@@ -135,9 +145,13 @@ async function tenurePlugin(app: FastifyInstance, options: TenureOptions) {
           ...(options.metrics && { metrics: options.metrics }),
         });
   // Before requests drain: a running cleanup lets go between two batches.
-  app.addHook('preClose', async () => schedule?.stop());
+  app.addHook('preClose', async () => {
+    await schedule?.stop();
+    await webhooks.stop();
+  });
   app.addHook('onClose', async () => {
     await schedule?.stop();
+    await webhooks.stop();
     await core.close();
   });
 }

@@ -1,4 +1,5 @@
 import type { AccountGate } from '../admin/disabled-users.ts';
+import type { Clock } from '../clock.ts';
 import type { UserRow } from '../db/schema.ts';
 import { TenureError } from '../errors.ts';
 import { LoginThrottle } from '../security/login-throttle.ts';
@@ -29,6 +30,7 @@ export class AuthService {
       throttle: LoginThrottle | null;
       /** Refuses users an operator disabled. */
       accounts: AccountGate;
+      clock: Clock;
     },
   ) {}
 
@@ -94,7 +96,12 @@ export class AuthService {
     if (input.newPassword === input.currentPassword) {
       throw new TenureError('invalid_request', 'The new password must differ from the current one.');
     }
-    await this.deps.users.updatePasswordHash(user.user_id, await hashPassword(input.newPassword));
+    await this.deps.users.changePassword({
+      userId: user.user_id,
+      passwordHash: await hashPassword(input.newPassword),
+      sessionId: auth.sessionId,
+      at: new Date(this.deps.clock.now()),
+    });
     const revokedCount = await this.deps.sessions.endAllOf(user.user_id, auth.sessionId, 'password_change', {
       actor: 'user',
       scope: 'all',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database, UserRow } from '../db/schema.ts';
+import { outboxInsert } from '../sessions/event-outbox.ts';
 import type { PublicUser } from '../sessions/schemas.ts';
 
 export function toPublicUser(user: UserRow): PublicUser {
@@ -59,6 +60,34 @@ export class UserRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * A password change by the person signed in on `sessionId`: the new hash and its announcement
+   * (`user.password_changed`, with that session's device) in one statement.
+   */
+  async changePassword(input: { userId: string; passwordHash: string; sessionId: string; at: Date }) {
+    await this.db
+      .with('changed', (db) =>
+        db
+          .updateTable('users')
+          .set({ password_hash: input.passwordHash })
+          .where('user_id', '=', input.userId)
+          .returning('user_id'),
+      )
+      .with('src', (db) =>
+        db
+          .selectFrom('user_sessions')
+          .selectAll()
+          .where('session_id', '=', input.sessionId)
+          .where('user_id', '=', input.userId)
+          .where((eb) => eb.exists(eb.selectFrom('changed').select('user_id'))),
+      )
+      .with('announced', () => outboxInsert('src', [{ type: 'user.password_changed' }], input.at))
+      .selectFrom('changed')
+      .select('user_id')
+      .execute();
+  }
+
+  /** A new hash of the same password (its parameters changed). */
   async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.db
       .updateTable('users')

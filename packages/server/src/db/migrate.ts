@@ -6,6 +6,7 @@ import * as endingReasons from './migrations/0004-ending-reasons.ts';
 import * as textUserIds from './migrations/0005-text-user-ids.ts';
 import * as disabledUsers from './migrations/0006-disabled-users.ts';
 import * as authTime from './migrations/0007-auth-time.ts';
+import * as webhookOutbox from './migrations/0008-webhook-outbox.ts';
 import type { Database } from './schema.ts';
 
 // Migrations are imported statically (not read from a folder at run time) so that they work
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005-text-user-ids': textUserIds,
   '0006-disabled-users': disabledUsers,
   '0007-auth-time': authTime,
+  '0008-webhook-outbox': webhookOutbox,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

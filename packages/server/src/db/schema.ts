@@ -77,6 +77,30 @@ export interface DisabledUsersTable {
   actor: string | null;
 }
 
+/** The configured webhook endpoints (WEBHOOK_URL); events are written for the active ones. */
+export interface WebhookEndpointsTable {
+  url: string;
+  active: boolean;
+}
+
+/** One session event for one endpoint, from the statement that made the change until delivered. */
+export interface WebhookOutboxTable {
+  id: Generated<string>;
+  /** `webhook-id`: the same for every endpoint and every retry of one event. */
+  message_id: string;
+  endpoint: string;
+  /** Events with the same key (a session) reach an endpoint in order. */
+  ordering_key: string;
+  type: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+  state: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  finished_at: Timestamp | null;
+  last_error: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_sessions: UserSessionsTable;
@@ -85,6 +109,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;
   disabled_users: DisabledUsersTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_outbox: WebhookOutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

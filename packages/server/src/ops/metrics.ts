@@ -1,7 +1,9 @@
 import { type DeviceType, deviceTypes, type EndReason, endReasons } from '@tenure/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WebhookObserver } from '../webhooks/index.ts';
 import { createActiveSessionsGauge } from './active-sessions-gauge.ts';
 import { createSessionSamplers, type SessionLookups } from './session-samplers.ts';
+import { createWebhookMetrics } from './webhook-metrics.ts';
 
 /**
  * Prometheus metrics for one app instance. Each `createMetrics()` owns its own `Registry`
@@ -75,6 +77,8 @@ export interface Metrics {
    */
   setActiveSessionsProvider(provider: () => Promise<number>): void;
   httpRequest(observation: HttpObservation): void;
+  /** Webhook deliveries by outcome, and the queue's depth and oldest pending event. */
+  readonly webhooks: WebhookObserver;
 }
 
 export interface MetricsOptions {
@@ -182,6 +186,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let lastSuccess = 0;
 
   const activeSessions = createActiveSessionsGauge(registry, now, options);
+  const webhooks = createWebhookMetrics(registry, now);
 
   return {
     registry,
@@ -209,6 +214,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       cleanupLastSuccess.set(lastSuccess);
     },
     setActiveSessionsProvider: activeSessions.setProvider,
+    webhooks,
     httpRequest: ({ method, route, statusCode, durationSeconds }) => {
       const m = method.toUpperCase();
       http.observe(

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { endedData, outboxInsert } from './event-outbox.ts';
 import { type EndedRow, factColumns } from './session-repository.ts';
 
 export interface DeletedSession extends EndedRow {
@@ -18,11 +19,17 @@ export class CleanupRepository {
    * Deletes up to `batchSize` sessions that ended before `cutoff` (`endedAt` in `active.ts`:
    * the recorded ending, else the first of absolute expiry and idle timeout) and returns them.
    * Each of the three ways is picked by its own index and stops at the limit: an OR of them is
-   * planned as a scan of the whole table for every batch.
+   * planned as a scan of the whole table for every batch. Sessions that expired unobserved are
+   * announced (`session.ended`, reason `expired`) by the same statement.
    */
-  async deleteEndedBefore(cutoff: Date, batchSize: number): Promise<DeletedSession[]> {
+  async deleteEndedBefore(cutoff: Date, batchSize: number, now: Date): Promise<DeletedSession[]> {
     const idleCutoff = new Date(cutoff.getTime() - this.inactivityTimeoutMs);
     const columns = sql.join(factColumns.map((column) => sql.ref(column)));
+    // An expired session's last token expired with it: no token lifetime enters its data.
+    const expired = endedData('expired', now, {
+      inactivityTimeoutMs: this.inactivityTimeoutMs,
+      accessTokenTtlMs: 0,
+    });
     const result = await sql<DeletedSession>`
       WITH ended AS (
         SELECT session_id FROM user_sessions
@@ -42,9 +49,13 @@ export class CleanupRepository {
       ), picked AS (
         SELECT session_id FROM ended UNION SELECT session_id FROM absolute
         UNION SELECT session_id FROM idle LIMIT ${batchSize}
-      )
-      DELETE FROM user_sessions WHERE session_id IN (SELECT session_id FROM picked)
-      RETURNING ${columns}, is_revoked`.execute(this.db);
+      ), deleted AS (
+        DELETE FROM user_sessions WHERE session_id IN (SELECT session_id FROM picked)
+        RETURNING ${columns}, is_revoked
+      ), unobserved AS (
+        SELECT * FROM deleted WHERE NOT is_revoked
+      ), announced AS ${outboxInsert('unobserved', [{ type: 'session.ended', extra: expired }], now)}
+      SELECT * FROM deleted`.execute(this.db);
     return result.rows;
   }
 

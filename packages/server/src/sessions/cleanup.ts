@@ -119,6 +119,7 @@ async function runBatches(
     const rows = await repository.deleteEndedBefore(
       new Date(clock.now() - policy.revokedRetentionMs),
       batchSize,
+      new Date(clock.now()),
     );
     const unobserved = rows.filter((row) => !row.is_revoked);
     await options.endings?.ended(unobserved, 'expired', { actor: 'system', scope: 'all' });

@@ -2,6 +2,7 @@ import type { EndReason } from '@tenure/protocol';
 import { type Kysely, sql } from 'kysely';
 import type { Database, NewSession, SessionRow } from '../db/schema.ts';
 import { activeSession } from './active.ts';
+import { endedData, type OutboxEvent, outboxInsert } from './event-outbox.ts';
 
 /** The columns an ending reports (what `toFacts` reads). */
 export const factColumns = [
@@ -27,15 +28,42 @@ export type DeviceColumns = Partial<
   >
 >;
 
-/** All SQL about sessions. Ownership (`user_id`) is part of every query that takes a user. */
+/** What a sign-in is, besides a new session: announced with it. */
+export interface SignInNovelty {
+  newDevice: boolean;
+  /** The country, when it is one the user has not signed in from. */
+  newCountry: string | null;
+}
+
+/**
+ * All SQL about sessions. Ownership (`user_id`) is part of every query that takes a user. The
+ * statements that create and end sessions write their events to the outbox in the same statement.
+ */
 export class SessionRepository {
+  private readonly inactivityTimeoutMs: number;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly inactivityTimeoutMs: number,
-  ) {}
+    private readonly policy: { inactivityTimeoutMs: number; accessTokenTtlMs: number },
+  ) {
+    this.inactivityTimeoutMs = policy.inactivityTimeoutMs;
+  }
 
-  async insert(session: NewSession): Promise<void> {
-    await this.db.insertInto('user_sessions').values(session).execute();
+  async insert(session: NewSession & { created_at: Date }, novelty: SignInNovelty): Promise<void> {
+    const events: OutboxEvent[] = [{ type: 'session.created' }];
+    if (novelty.newDevice) events.push({ type: 'session.new_device' });
+    if (novelty.newCountry) {
+      events.push({
+        type: 'session.new_location',
+        extra: sql`jsonb_build_object('country', ${novelty.newCountry}::text)`,
+      });
+    }
+    await this.db
+      .with('src', (db) => db.insertInto('user_sessions').values(session).returning(factColumns))
+      .with('announced', () => outboxInsert('src', events, session.created_at))
+      .selectFrom('src')
+      .select('session_id')
+      .execute();
   }
 
   /** Records a fresh proof of identity on an active session of this user; undefined if none. */
@@ -141,7 +169,15 @@ export class SessionRepository {
     if (sessionId !== undefined) query = query.where('session_id', '=', sessionId);
     if (userId !== undefined) query = query.where('user_id', '=', userId);
     if (exceptSessionId) query = query.where('session_id', '!=', exceptSessionId);
-    return query.returning(factColumns).execute();
+    const ended: OutboxEvent = { type: 'session.ended', extra: endedData(reason, now, this.policy) };
+    // Theft is announced as such first, then the ending it caused.
+    const events: OutboxEvent[] = reason === 'reuse' ? [{ type: 'session.refresh_reused' }, ended] : [ended];
+    return this.db
+      .with('src', () => query.returning(factColumns))
+      .with('announced', () => outboxInsert('src', events, now))
+      .selectFrom('src')
+      .selectAll()
+      .execute() as Promise<EndedRow[]>;
   }
 
   /** Active sessions, most recently active first. */

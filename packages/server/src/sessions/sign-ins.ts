@@ -47,7 +47,10 @@ export class SignIns {
     const novelty = options.firstSignIn
       ? { newDevice: false, newLocation: false }
       : await this.novelty(session.user_id, key, context.country);
-    await repository.insert(session);
+    await repository.insert(session, {
+      newDevice: novelty.newDevice,
+      newCountry: novelty.newLocation ? context.country : null,
+    });
     this.deps.activity.markWritten(session.session_id);
     const facts = toFacts(session);
     // The cap first: whoever hears `created` (devices per user) sees the sessions that remain.
