@@ -16,6 +16,7 @@ import {
   type SignedIn,
   type TestApp,
 } from '../helpers/build-test-app.ts';
+import { parseExposition, sampleValue } from '../ops/scrape.ts';
 import { type Answer, newSecret, type ReceivedEvent, type Receiver, startReceiver } from './receiver.ts';
 
 const MINUTE = 60_000;
@@ -73,6 +74,11 @@ describe('webhooks: every session event, signed, from the outbox', () => {
       return event.data.sessionId === sessionId ? plan.shift() : undefined;
     };
     return { sessionId: () => sessionId };
+  }
+
+  async function metric(name: string, labels: Record<string, string> = {}) {
+    const scraped = await t.app.inject({ method: 'GET', url: '/metrics' });
+    return sampleValue(parseExposition(scraped.body), name, labels) ?? Number.NaN;
   }
 
   const arrived = (sessionId: string, count: number) =>
@@ -250,6 +256,8 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     await arrived(other.sessionId, 1);
     expect(ofSession(receiver.delivered, down.sessionId)).toEqual([]);
     expect(failing.sessionId()).toBe(down.sessionId);
+    expect(await metric('tenure_webhook_queue_depth')).toBe(2);
+    const retriesBefore = await metric('tenure_webhook_deliveries_total', { outcome: 'retry' });
 
     clock.advance(6000); // the first retry is due after 5 s (+ up to 10 %): answered with a redirect
     await receiver.waitFor(() => ofSession(receiver.attempts, down.sessionId).length >= 2);
@@ -267,6 +275,9 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     const attempts = ofSession(receiver.attempts, down.sessionId).filter((a) => a.type === 'session.created');
     expect(attempts).toHaveLength(3);
     expect(new Set(attempts.map((attempt) => attempt.id)).size).toBe(1);
+    expect(await metric('tenure_webhook_deliveries_total', { outcome: 'retry' })).toBe(retriesBefore + 1);
+    expect(await metric('tenure_webhook_queue_depth')).toBe(0);
+    expect(await metric('tenure_webhook_oldest_pending_age_seconds')).toBe(0);
   });
 
   it('after 24 hours of failures an event is marked failed, and later events of its session go on', async () => {
@@ -274,6 +285,9 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     const user = await registerUser(t.app);
     await receiver.waitFor(() => receiver.attempts.some((a) => a.data.sessionId === user.sessionId));
     clock.advance(DAY + MINUTE);
+    // What the stalled-delivery alert watches: the oldest pending event is a day old.
+    expect(await metric('tenure_webhook_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(DAY / 1000);
+    const failedBefore = await metric('tenure_webhook_deliveries_total', { outcome: 'failed' });
     // The session has expired meanwhile; the refresh that finds it announces the ending.
     expect(errorCode(await refresh(t.app, user.refreshToken))).toBe('session_expired');
     await receiver.waitFor(() => ofSession(receiver.attempts, user.sessionId).length >= 2);
@@ -289,6 +303,7 @@ describe('webhooks: every session event, signed, from the outbox', () => {
       { type: 'session.created', state: 'failed' },
       { type: 'session.ended', state: 'delivered' },
     ]);
+    expect(await metric('tenure_webhook_deliveries_total', { outcome: 'failed' })).toBe(failedBefore + 1);
   });
 });
 
