@@ -12,6 +12,7 @@ const alertNames = [
   'TenureFailedLoginSpike',
   'TenureRefreshTokenReuseBurst',
   'TenureCleanupNotRun',
+  'TenureWebhookDeliveryStalled',
 ];
 
 function findPromtool(): string | undefined {
