@@ -59,8 +59,8 @@ export interface TenureOptions {
    */
   passwordAuth?: boolean;
   /**
-   * Run the background jobs (the retention cleanup on CLEANUP_CRON) in this process. Turn off
-   * when another process runs them.
+   * Run the background jobs (the retention cleanup on CLEANUP_CRON, webhook delivery) in this
+   * process. Turn off when another process runs them.
    * @default true
    */
   jobs?: boolean;
