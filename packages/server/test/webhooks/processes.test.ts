@@ -179,12 +179,13 @@ describe.runIf(shared)('webhooks: a server killed mid-delivery', () => {
 
     // While that attempt hangs, more events are written: the same session's ending (held back
     // behind its creation) and another user's creation (never attempted before the crash).
-    await logout(first, user);
-    const other = await register(first);
+    const [, other] = await Promise.all([logout(first, user), register(first)]);
 
     first.child.kill('SIGKILL');
     await first.exited;
     const killedAt = Date.now();
+    // Killed before the attempt's 10 s timeout, so the crash really came mid-delivery.
+    expect(killedAt - hung.receivedAt, 'the machine was too slow for this test').toBeLessThan(9_000);
     // The crashed process got no answer for its only attempt; it made no other.
     expect(receiver.attempts.map((e) => e.id)).toEqual([hung.id]);
 
@@ -314,5 +315,66 @@ describe.runIf(shared)('webhooks: two instances on one PostgreSQL and one Redis'
         expect(types).not.toContain('session.ended');
       }
     }
+  });
+});
+
+describe.runIf(shared)('webhooks: a database outage mid-delivery', () => {
+  let setup: Awaited<ReturnType<typeof setUp>>;
+  let admin: pg.Client;
+  let databaseName: string;
+  beforeAll(async () => {
+    setup = await setUp();
+    databaseName = new URL(setup.database.url).pathname.slice(1);
+    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await admin?.query(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS true`).catch(() => {});
+    await admin?.end();
+    await setup?.close();
+  }, 60_000);
+
+  it('loses nothing: an outcome that could not be recorded is retried with the same id once the database is back', {
+    timeout: 60_000 + START_TIMEOUT_MS,
+  }, async () => {
+    const { receiver } = setup;
+    const server = await setup.start();
+    const user = await register(server);
+    await receiver.waitFor((delivered) => delivered.some((e) => e.data.sessionId === user.sessionId));
+
+    // The ending's first attempt hangs; meanwhile another event is written and waits.
+    receiver.answers.push('hang');
+    await logout(server, user);
+    await until(
+      () => receiver.attempts.some((e) => e.type === 'session.ended'),
+      10_000,
+      'the first attempt of session.ended',
+    );
+    const hung = receiver.attempts.find((e) => e.type === 'session.ended')!;
+    const other = await register(server);
+
+    // The database goes away while the attempt is under way: when it times out (10 s), its
+    // outcome cannot be written, and the outbox cannot be read.
+    await admin.query(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+      databaseName,
+    ]);
+    await server.waitForLog('could not record a webhook delivery outcome', { timeoutMs: 20_000 });
+    expect(receiver.delivered.filter((e) => e.id === hung.id)).toEqual([]);
+    await admin.query(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS true`);
+
+    // Back: the lease runs out and the same event is delivered, then the one that waited.
+    await receiver.waitFor(
+      (delivered) =>
+        delivered.some((e) => e.id === hung.id) &&
+        delivered.some((e) => e.type === 'session.created' && e.data.sessionId === other.sessionId),
+      30_000,
+    );
+    expect(server.child.exitCode).toBeNull();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(receiver.delivered.filter((e) => e.id === hung.id)).toMatchObject([
+      { type: 'session.ended', data: { sessionId: user.sessionId, reason: 'signed_out' } },
+    ]);
+    expectAllDeliveredOnce(await outbox(setup.database.url), receiver);
   });
 });
