@@ -1,11 +1,21 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildEnv, CommandName, Commands, Ready, Request, Response } from './protocol.ts';
+import type {
+  BareCommands,
+  BareEnv,
+  ChildEnv,
+  Commands,
+  CommandTable,
+  Ready,
+  Request,
+  Response,
+} from './protocol.ts';
 
 const CHILD = fileURLToPath(new URL('./server/child.ts', import.meta.url));
+const BARE_CHILD = fileURLToPath(new URL('./server/bare-child.ts', import.meta.url));
 
 /** A server under test in a child process, driven by typed IPC commands. */
-export class ServerInstance {
+export class ServerInstance<C extends CommandTable<C> = Commands> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
@@ -27,9 +37,26 @@ export class ServerInstance {
     });
   }
 
+  /** Tenure, as an adopting app mounts it. */
   static start(env: ChildEnv): Promise<ServerInstance> {
-    const child = fork(CHILD, [], {
-      execArgv: ['--conditions=@tenure/source', '--import', 'tsx', '--expose-gc'],
+    return ServerInstance.fork<Commands>(CHILD, env);
+  }
+
+  /** Bare Fastify with the anchors (`server/bare-child.ts`). */
+  static startBare(env: BareEnv): Promise<ServerInstance<BareCommands>> {
+    return ServerInstance.fork<BareCommands>(BARE_CHILD, env);
+  }
+
+  private static fork<C extends CommandTable<C>>(script: string, env: object): Promise<ServerInstance<C>> {
+    const child = fork(script, [], {
+      // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each server, written there when it exits.
+      execArgv: [
+        '--conditions=@tenure/source',
+        '--import',
+        'tsx',
+        '--expose-gc',
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       env: { ...process.env, ...env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -38,7 +65,7 @@ export class ServerInstance {
       child.once('exit', onExit);
       child.once('message', (message: Ready) => {
         child.off('exit', onExit);
-        resolve(new ServerInstance(child, message.url, message.betterAuth));
+        resolve(new ServerInstance<C>(child, message.url, message.betterAuth));
       });
     });
   }
@@ -47,9 +74,9 @@ export class ServerInstance {
     return this.child.pid;
   }
 
-  call<K extends CommandName>(command: K, args: Commands[K]['args']): Promise<Commands[K]['result']> {
+  call<K extends keyof C & string>(command: K, args: C[K]['args']): Promise<C[K]['result']> {
     const id = this.nextId++;
-    const request: Request<K> = { id, command, args };
+    const request: Request<C, K> = { id, command, args };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.child.send(request);
@@ -59,7 +86,7 @@ export class ServerInstance {
   async close(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    await this.call('close', {}).catch(() => {});
+    await this.call('close' as keyof C & string, {} as C[keyof C & string]['args']).catch(() => {});
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);

@@ -80,10 +80,34 @@ export interface Commands {
 
 export type CommandName = keyof Commands;
 
-export interface Request<K extends CommandName = CommandName> {
+/** How fast argon2 verifies by itself: the floor under the login case. */
+export interface Argon2Rate {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+}
+
+/** The commands of the bare Fastify process (`server/bare-child.ts`). */
+export interface BareCommands {
+  /** `concurrency` verifies of `password` (against its hash with Tenure's parameters) in flight for `seconds`. */
+  argon2Rate: {
+    args: { password: string; seconds: number; concurrency: number };
+    result: Argon2Rate;
+  };
+  close: { args: Record<string, never>; result: null };
+}
+
+/** Any command table (an interface like `Commands`): command name → its arguments and result. */
+export type CommandTable<C> = { [K in keyof C]: { args: unknown; result: unknown } };
+
+export interface Request<
+  C extends CommandTable<C> = Commands,
+  K extends keyof C & string = keyof C & string,
+> {
   id: number;
   command: K;
-  args: Commands[K]['args'];
+  args: C[K]['args'];
 }
 
 export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
@@ -92,6 +116,16 @@ export interface Ready {
   ready: true;
   url: string;
   betterAuth: boolean;
+}
+
+/** How the parent configures the bare process: no Tenure, only the anchors' own connections. */
+export interface BareEnv {
+  /** `postgres://…` of Tenure's bench database for the pg anchors, or `none` (PGlite runs). */
+  BENCH_PG_URL: string;
+  REDIS_URL: string;
+  REDIS_KEY_PREFIX: string;
+  /** JSON of the `SigningKey` the naive refresh anchor signs with (Tenure's own key). */
+  BENCH_SIGNING_KEY: string;
 }
 
 /** How the parent configures a child (environment variables in, ready message out). */

@@ -15,6 +15,8 @@ interface Chain {
  */
 export async function runRefreshChains(options: {
   url: string;
+  /** @default '/api/auth/refresh' */
+  path?: string;
   refreshTokens: string[];
   connections: number;
   seconds: number;
@@ -31,7 +33,7 @@ export async function runRefreshChains(options: {
     for (let i = 0; chains.length > 0 && performance.now() < deadline; i++) {
       const chain = chains[i % chains.length] as Chain;
       const sent = performance.now();
-      const answer = await post(agent, hostname, Number(port), chain);
+      const answer = await post(agent, hostname, Number(port), options.path ?? '/api/auth/refresh', chain);
       latencies.push(performance.now() - sent);
       if (answer.status === 200 && answer.refreshToken) chain.token = answer.refreshToken;
       else {
@@ -64,6 +66,7 @@ function post(
   agent: Agent,
   hostname: string,
   port: number,
+  path: string,
   chain: Chain,
 ): Promise<{ status: number; refreshToken?: string }> {
   const body = JSON.stringify({ refreshToken: chain.token });
@@ -74,7 +77,7 @@ function post(
         hostname,
         port,
         method: 'POST',
-        path: '/api/auth/refresh',
+        path,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),

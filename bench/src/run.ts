@@ -1,21 +1,20 @@
 /**
- * `npm run bench`: Tenure's hot path, refresh, sessions list, login and cleanup against a bare
- * route and against better-auth, in one run, with every ratio taken against this run's own
- * baseline. Quick smoke run: `npm run bench -- --scale=0.001 --duration=1`.
+ * `npm run bench`: what Tenure costs an adopting app, against a bare Fastify process (the
+ * ceiling, also driven by wrk), against the same database work done with `pg` directly, a naive
+ * rotation, argon2 alone and better-auth, in one run; each ratio from interleaved repetitions.
+ * Quick smoke run: `npm run bench -- --scale=0.001 --duration=1`.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { relative } from 'node:path';
 import { activityCase } from './cases/activity.ts';
 import { cleanupCase } from './cases/cleanup.ts';
 import type { BenchContext, CaseResult } from './cases/context.ts';
-import { measure } from './cases/context.ts';
 import {
-  betterAuthCase,
   helloCases,
   loginBodies,
-  loginCase,
-  meCase,
-  refreshCase,
+  loginCases,
+  meCases,
+  refreshCases,
   sessionsListCases,
 } from './cases/http-cases.ts';
 import { propagationCase } from './cases/propagation.ts';
@@ -25,8 +24,9 @@ import { ServerInstance } from './instance.ts';
 import { runLoad } from './load.ts';
 import { parseOptions, sizes } from './options.ts';
 import type { ChildEnv } from './protocol.ts';
-import { caseJson, type Extras, goals, printTable, withRatios, writeResults } from './report.ts';
+import { caseJson, type Extras, goals, printTable, writeResults } from './report.ts';
 import { round } from './stats.ts';
+import { wrkAvailable } from './wrk.ts';
 
 const options = parseOptions(process.argv.slice(2), process.env);
 const started = performance.now();
@@ -59,7 +59,7 @@ async function main() {
   log(`database: ${environment.database}`);
   log(`redis: ${environment.redis}`);
   const loadAtStart = loadavg();
-  const instances: ServerInstance[] = [];
+  const instances: Array<{ close(): Promise<void> }> = [];
   let stopping: Promise<void> | undefined;
   shutdown = () => {
     stopping ??= (async () => {
@@ -71,29 +71,46 @@ async function main() {
   try {
     const server = await ServerInstance.start(childEnv(environment, true));
     instances.push(server);
-    const context: BenchContext = { server, options, sizes: sizes(options.scale), log };
+    // The pg anchors and the naive rotation share Tenure's database: PostgreSQL runs only.
+    const anchors = environment.kind === 'postgres';
+    const bare = await ServerInstance.startBare({
+      BENCH_PG_URL: anchors ? environment.databaseUrl : 'none',
+      REDIS_URL: environment.redisUrl,
+      REDIS_KEY_PREFIX: environment.redisKeyPrefix,
+      BENCH_SIGNING_KEY: JSON.stringify(anchors ? await server.call('signingKey', {}) : null),
+    });
+    instances.push(bare);
+    const wrk = await wrkAvailable();
+    const context: BenchContext = { server, bare, wrk, options, sizes: sizes(options.scale), log };
     const cases: CaseResult[] = [];
     const extras: Extras = {};
+    if (wrk !== true) extras.wrk = { skipped: wrk };
+    if (!anchors)
+      extras.anchors = { skipped: 'the pg anchors and the naive rotation need a PostgreSQL DATABASE_URL' };
+    const skipped = (name: string) => options.skip.includes(name);
 
-    // A freshly started server runs cold (JIT, pools, caches): warm it before the first case.
-    log('warming the server up');
-    await runLoad({
-      url: server.url,
-      path: '/bench/hello',
-      connections: options.connections,
-      seconds: options.warmup * 2,
-    });
+    // Freshly started servers run cold (JIT, pools, caches): warm both before the first case.
+    log('warming the servers up');
+    for (const url of [server.url, bare.url]) {
+      await runLoad({
+        url,
+        path: '/bench/hello',
+        connections: options.connections,
+        seconds: options.warmup * 2,
+      });
+    }
     const hello = await helloCases(context);
     cases.push(...hello.cases);
-    extras.activity = await activityCase(context);
-    cases.push(await meCase(context));
-    cases.push(await refreshCase(context));
-    const peer = await betterAuthCase(context);
-    if (peer) cases.push(peer);
-    else extras.betterAuth = { skipped: 'better-auth could not be set up in this run' };
+    if (!cases.some((c) => c.name === 'better-auth-get-session'))
+      extras.betterAuth = { skipped: 'better-auth could not be set up in this run' };
+    if (!skipped('activity')) extras.activity = await activityCase(context);
+    cases.push(...(await meCases(context, anchors)));
+    cases.push(...(await refreshCases(context, anchors)));
 
     // Before the cleanup: a second instance starts against the same database and Redis.
-    if (environment.redisUrl && environment.kind === 'postgres') {
+    if (skipped('propagation')) {
+      extras.propagation = { skipped: 'left out of this run (--skip=propagation)' };
+    } else if (environment.redisUrl && environment.kind === 'postgres') {
       const b = await ServerInstance.start(childEnv(environment, false));
       instances.push(b);
       extras.propagation = await propagationCase(context, server, b);
@@ -109,25 +126,30 @@ async function main() {
     const seeded = await server.call('seedSessionsList', { users: context.sizes.listUsers });
     extras.seeding = { rows: seeded.rows, seconds: round(seeded.seconds, 1) };
     log(`seeded in ${seeded.seconds.toFixed(1)} s`);
-    cases.push(...(await sessionsListCases(context, seeded.rows)));
+    cases.push(...(await sessionsListCases(context, seeded.rows, anchors)));
 
     const bodies = await loginBodies(context);
-    cases.push(await loginCase(context, bodies));
+    cases.push(...(await loginCases(context, bodies)));
     extras.cleanup = await cleanupCase(context, bodies);
     cases.push(extras.cleanup.logins);
     extras.cleanup.logins.note = `logins while ${extras.cleanup.run.deleted.toLocaleString('en-US')} ended sessions were deleted in ${extras.cleanup.run.seconds.toFixed(1)} s`;
 
-    extras.tokenMemory = await tokenMemoryCase(context);
+    if (!skipped('token-memory')) extras.tokenMemory = await tokenMemoryCase(context);
 
-    // A second baseline shows how much the machine drifted during the run.
-    const end = await measure(context, 'baseline-end', { path: '/bench/hello', tokens: hello.tokens });
-    const rated = withRatios(cases);
-    const goalList = goals(rated, extras);
-    console.log(`\n${printTable(rated, goalList, extras)}`);
-    const baseline = rated.find((c) => c.name === 'baseline');
-    const drift = baseline ? end.rps / baseline.rps : Number.NaN;
+    // The bare route once more shows how much the machine drifted during the run.
+    const end = await runLoad({
+      url: bare.url,
+      path: '/bench/hello',
+      tokens: hello.tokens,
+      connections: options.connections,
+      seconds: options.duration,
+    });
+    const goalList = goals(cases, extras);
+    console.log(`\n${printTable(cases, goalList, extras)}`);
+    const start = cases.find((c) => c.name === 'bare');
+    const drift = start ? end.rps / start.rps : Number.NaN;
     console.log(
-      `baseline drift over the run: ${round(drift, 3)}× (end ÷ start); load average ${loadAtStart[0]?.toFixed(2)} → ${loadavg()[0]?.toFixed(2)}`,
+      `bare drift over the run: ${round(drift, 3)}× (end ÷ start); load average ${loadAtStart[0]?.toFixed(2)} → ${loadavg()[0]?.toFixed(2)}`,
     );
 
     await writeResults(options.output, {
@@ -138,9 +160,11 @@ async function main() {
         os: `${process.platform} ${release()}`,
         loadAvgStart: loadAtStart.map((v) => round(v, 2)),
         loadAvgEnd: loadavg().map((v) => round(v, 2)),
-        baselineEndRps: round(end.rps, 1),
-        baselineDrift: round(drift, 3),
-        setup: 'server under test in a child process, autocannon in the parent; both on this machine',
+        bareEndRps: round(end.rps, 1),
+        bareDrift: round(drift, 3),
+        setup:
+          'Tenure (as a plugin in an adopting app) and a bare Fastify process each in a child process; autocannon and wrk in or from the parent; all on this machine',
+        ratios: `interleaved repetitions: each group of compared cases runs in turns (A B A B …) ${options.reps} times after one warm-up each; a case's figures are the medians of its rounds, a ratio the median of its per-round ratios`,
       },
       node: process.version,
       database: environment.database,
@@ -148,7 +172,7 @@ async function main() {
       // The output path relative to the repository: results never name the machine's folders.
       options: { ...options, output: relative(repoRoot, options.output) },
       durationSeconds: round((performance.now() - started) / 1000, 1),
-      cases: rated.map(caseJson),
+      cases: cases.map((c) => caseJson(c, cases)),
       goals: goalList,
       extras,
     });

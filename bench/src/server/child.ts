@@ -1,17 +1,19 @@
 /**
  * One Tenure server instance under test, in a process of its own so that the load generator
- * and the server do not share an event loop. The real `buildApp`, plus the bench routes, plus
- * IPC commands for what must happen next to the database (seeding, cleanup, probes).
+ * and the server do not share an event loop: an adopting app with the real `tenure` plugin,
+ * the app's own routes, plus IPC commands for what must happen next to the database (seeding,
+ * cleanup, probes).
  */
 import type { AddressInfo } from 'node:net';
-import type { CommandName, Commands, Ready, Request, Response } from '../protocol.ts';
+import type { Commands } from '../protocol.ts';
 import { startActivityProbe, stopActivityProbe } from './activity-probe.ts';
+import { buildAdopterApp } from './adopter-app.ts';
 import { registerBenchRoutes } from './bench-routes.ts';
 import { type BetterAuthPeer, setupBetterAuth } from './better-auth-peer.ts';
 import { Fixtures } from './fixtures.ts';
 import type { ServerHandles } from './handles.ts';
+import { type Handlers, serveCommands } from './ipc.ts';
 import {
-  buildApp,
   connectDatabase,
   createStore,
   KeyRing,
@@ -38,13 +40,12 @@ const config = loadConfig({
 });
 // The child opens the database and the store and hands them to the app, keeping its own handle
 // on the database for what it does next to the server (seeding, cleanup, probes); the app closes
-// both when it closes. No jobs: the cleanup runs when the cleanup case asks for it, never on the
-// app's own schedule in the middle of another case.
+// both when it closes.
 const clock = systemClock;
 const database = await connectDatabase(config.databaseUrl);
 const store = await createStore({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix, clock });
-const app = await buildApp({ config, database, store, clock, jobs: false });
-// After buildApp: the app has migrated the database and stored its signing key.
+const app = await buildAdopterApp({ config, database, store, clock });
+// After the plugin is registered: it has migrated the database and stored its signing key.
 const keyRing = new KeyRing(database.db, clock, config.accessTokenTtlMs, config.jwtPrivateKey);
 await keyRing.init();
 const server: ServerHandles = { db: database.db, clock, config, keyRing };
@@ -59,9 +60,7 @@ const tokenMemory = new TokenMemoryProbe(server);
 const { db } = database;
 let probeStartedAt = 0;
 
-type Handlers = { [K in CommandName]: (args: Commands[K]['args']) => Promise<Commands[K]['result']> };
-
-const handlers: Handlers = {
+const handlers: Handlers<Commands> = {
   createSessions: ({ count }) => fixtures.createSessions(count),
   seedSessionsList: async ({ users }) => {
     const started = performance.now();
@@ -111,29 +110,9 @@ const handlers: Handlers = {
   },
 };
 
-async function dispatch<K extends CommandName>(request: Request<K>): Promise<Commands[K]['result']> {
-  const handler = handlers[request.command] as (args: Commands[K]['args']) => Promise<Commands[K]['result']>;
-  return handler(request.args);
-}
-
-process.on('message', (message: Request) => {
-  dispatch(message).then(
-    (result) => reply({ id: message.id, ok: true, result }, message.command === 'close'),
-    (error: unknown) =>
-      reply({
-        id: message.id,
-        ok: false,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
-  );
-});
-
-function reply(response: Response, exit = false) {
-  process.send?.(response, () => {
-    if (exit) process.exit(0);
-  });
-}
-
 const address = app.server.address() as AddressInfo;
-const ready: Ready = { ready: true, url: `http://127.0.0.1:${address.port}`, betterAuth: peer !== undefined };
-process.send?.(ready);
+serveCommands(handlers, {
+  ready: true,
+  url: `http://127.0.0.1:${address.port}`,
+  betterAuth: peer !== undefined,
+});
