@@ -38,15 +38,19 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /**
- * Delivers the outbox: claims due events (a lease), posts them in parallel, records each outcome,
- * and goes again at once while there is work; otherwise it waits for a nudge (an event this
- * instance just wrote) or the poll interval (events other instances wrote). A database outage
- * only pauses it: what was claimed is retried when its lease runs out.
+ * Delivers the outbox: keeps up to `concurrency` deliveries in flight, claiming due events (a
+ * lease) whenever a slot is free, so one slow or silent endpoint occupies only the slots of its
+ * own attempts and never delays the others. It claims again at once when an attempt finishes or
+ * when this instance has just written an event (a nudge); otherwise every `pollMs` (events other
+ * instances wrote, retries falling due). A database outage only pauses it: what was claimed is
+ * retried when its lease runs out.
  */
 export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -57,13 +61,14 @@ export class WebhookDispatcher {
     this.timeoutMs = options.timeoutMs ?? 10 * SECOND;
     this.pollMs = options.pollMs ?? SECOND;
     this.leaseMs = options.leaseMs ?? this.timeoutMs + 5 * SECOND;
+    this.concurrency = options.concurrency ?? 50;
   }
 
   start(): void {
     this.running ??= this.loop();
   }
 
-  /** Something was written to the outbox: look now rather than at the next poll. */
+  /** Something was written to the outbox, or a slot freed up: look now, not at the next poll. */
   nudge(): void {
     this.nudged = true;
     this.wake?.();
@@ -78,15 +83,18 @@ export class WebhookDispatcher {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
+      const free = this.concurrency - this.inFlight.size;
       let claimed = 0;
       try {
-        claimed = await this.deliverDue();
+        if (free > 0) claimed = await this.claim(free);
         await this.pruneNowAndThen();
       } catch (error) {
         this.options.log.warn({ err: error }, 'webhook delivery paused: the outbox could not be read');
       }
-      if (claimed === 0) await this.idle();
+      // A full claim may have left more due work; anything less waits for a reason to look again.
+      if (claimed < free || free === 0) await this.idle();
     }
+    await Promise.all(this.inFlight);
   }
 
   private idle(): Promise<void> {
@@ -105,16 +113,18 @@ export class WebhookDispatcher {
     });
   }
 
-  /** One round: returns how many events it claimed. */
-  private async deliverDue(): Promise<number> {
-    const { repository, clock } = this.options;
-    const now = clock.now();
-    const events = await repository.claim(
-      new Date(now),
-      new Date(now + this.leaseMs),
-      this.options.concurrency ?? 50,
-    );
-    await Promise.all(events.map((event) => this.attempt(event)));
+  /** Claims up to `limit` due events and starts delivering them; returns how many. */
+  private async claim(limit: number): Promise<number> {
+    const now = this.options.clock.now();
+    const events = await this.options.repository.claim(new Date(now), new Date(now + this.leaseMs), limit);
+    for (const event of events) {
+      const attempt = this.attempt(event).finally(() => {
+        this.inFlight.delete(attempt);
+        // The session's next event may be due now, and a slot is free.
+        this.nudge();
+      });
+      this.inFlight.add(attempt);
+    }
     return events.length;
   }
 

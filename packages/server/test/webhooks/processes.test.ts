@@ -140,12 +140,29 @@ async function setUp() {
   };
 }
 
-/** Every event in the outbox was delivered, and the receiver got each exactly once. */
-function expectAllDeliveredOnce(rows: OutboxRow[], receiver: Receiver): void {
+/** The outbox once nothing in it is pending any more (outcomes are recorded just after the answer). */
+async function allDelivered(url: string): Promise<OutboxRow[]> {
+  await expect
+    .poll(async () => (await outbox(url)).filter((row) => row.state !== 'delivered').length, {
+      timeout: 20_000,
+    })
+    .toBe(0);
+  return outbox(url);
+}
+
+/**
+ * Every event in the outbox was delivered, and the receiver got each exactly once (or, where an
+ * outcome could not be recorded, at least once: the same id again, which receivers deduplicate).
+ */
+function expectAllDelivered(
+  rows: OutboxRow[],
+  receiver: Receiver,
+  copiesAllowed: 'once' | 'at least once',
+): void {
   expect(rows.length).toBeGreaterThan(0);
   expect(rows.filter((row) => row.state !== 'delivered')).toEqual([]);
   const copies = countBy(receiver.delivered, (event) => event.id);
-  expect([...copies].filter(([, n]) => n !== 1)).toEqual([]);
+  if (copiesAllowed === 'once') expect([...copies].filter(([, n]) => n !== 1)).toEqual([]);
   expect([...copies.keys()].sort()).toEqual(rows.map((row) => row.message_id).sort());
   expect(receiver.rejected).toEqual([]);
 }
@@ -178,7 +195,7 @@ describe.runIf(shared)('webhooks: a server killed mid-delivery', () => {
     expect(receiver.delivered).toEqual([]);
 
     // While that attempt hangs, more events are written: the same session's ending (held back
-    // behind its creation) and another user's creation (never attempted before the crash).
+    // behind its creation) and another user's creation (not held back: it may go out at once).
     const [, other] = await Promise.all([logout(first, user), register(first)]);
 
     first.child.kill('SIGKILL');
@@ -186,8 +203,9 @@ describe.runIf(shared)('webhooks: a server killed mid-delivery', () => {
     const killedAt = Date.now();
     // Killed before the attempt's 10 s timeout, so the crash really came mid-delivery.
     expect(killedAt - hung.receivedAt, 'the machine was too slow for this test').toBeLessThan(9_000);
-    // The crashed process got no answer for its only attempt; it made no other.
-    expect(receiver.attempts.map((e) => e.id)).toEqual([hung.id]);
+    // The crashed process got no answer for that attempt, and never sent the session's ending.
+    expect(receiver.attempts.filter((e) => e.id === hung.id)).toHaveLength(1);
+    expect(receiver.attempts.filter((e) => e.data.sessionId === user.sessionId)).toHaveLength(1);
 
     // The lease (10 s timeout + 5 s) runs out and the new process delivers it again.
     await setup.start();
@@ -211,7 +229,7 @@ describe.runIf(shared)('webhooks: a server killed mid-delivery', () => {
     expect(mine.indexOf('session.created')).toBeLessThan(mine.indexOf('session.ended'));
     expect(byType(receiver.delivered, user.sessionId, 'session.ended')[0]!.data.reason).toBe('signed_out');
 
-    expectAllDeliveredOnce(await outbox(setup.database.url), receiver);
+    expectAllDelivered(await allDelivered(setup.database.url), receiver, 'at least once');
   });
 });
 
@@ -264,17 +282,8 @@ describe.runIf(shared)('webhooks: two instances on one PostgreSQL and one Redis'
       60_000,
     );
     // Anything still pending (an event written after those, e.g. a new-device notice) arrives too.
-    await expect
-      .poll(
-        async () => (await outbox(setup.database.url)).filter((row) => row.state !== 'delivered').length,
-        {
-          timeout: 20_000,
-        },
-      )
-      .toBe(0);
-
-    const rows = await outbox(setup.database.url);
-    expectAllDeliveredOnce(rows, receiver);
+    const rows = await allDelivered(setup.database.url);
+    expectAllDelivered(rows, receiver, 'once');
     // Each event was attempted once: no instance delivered what the other had claimed.
     expect(receiver.attempts).toHaveLength(receiver.delivered.length);
     expect(rows.filter((row) => row.attempts !== 1)).toEqual([]);
@@ -375,6 +384,8 @@ describe.runIf(shared)('webhooks: a database outage mid-delivery', () => {
     expect(receiver.delivered.filter((e) => e.id === hung.id)).toMatchObject([
       { type: 'session.ended', data: { sessionId: user.sessionId, reason: 'signed_out' } },
     ]);
-    expectAllDeliveredOnce(await outbox(setup.database.url), receiver);
+    // An event delivered just as the database went away could not be marked delivered: it is
+    // sent again after its lease, with its id. At least once, never lost.
+    expectAllDelivered(await allDelivered(setup.database.url), receiver, 'at least once');
   });
 });
