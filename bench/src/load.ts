@@ -36,7 +36,7 @@ export interface LoadOptions {
 }
 
 /** Requests built once and cycled through: cheap for the load generator, unlike `setupRequest`. */
-const STATIC_ROTATION = 1_000;
+export const STATIC_ROTATION = 1_000;
 
 /**
  * autocannon, programmatically. A case that only rotates bearer tokens gets up to 1,000 of them

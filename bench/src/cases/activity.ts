@@ -1,4 +1,4 @@
-import { runLoad } from '../load.ts';
+import { runLoad, STATIC_ROTATION } from '../load.ts';
 import type { ActivityWrites } from '../protocol.ts';
 import type { BenchContext } from './context.ts';
 
@@ -18,7 +18,10 @@ export interface ActivityResult extends ActivityWrites {
 export async function activityCase(context: BenchContext): Promise<ActivityResult> {
   const { server, options } = context;
   const seconds = options.scale >= 0.1 ? Math.max(70, options.duration) : options.duration;
-  const sessions = await server.call('createSessions', { count: context.sizes.sessions });
+  // As many sessions as the load generator rotates, so every one of them is exercised.
+  const sessions = await server.call('createSessions', {
+    count: Math.min(context.sizes.sessions, STATIC_ROTATION),
+  });
   context.log(
     `activity: protected load for ${seconds} s over ${sessions.length} sessions, counting last_active writes`,
   );
