@@ -10,8 +10,8 @@ import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createGeolocator, type Geolocator } from './devices/index.ts';
 import { LoginThrottle } from './security/login-throttle.ts';
-import { RequestScopedEventRepository } from './security/request-context.ts';
 import { auditListener } from './security-events/audit-log.ts';
+import { SecurityEventRepository } from './security-events/security-event-repository.ts';
 import { SecurityEvents } from './security-events/security-events.ts';
 import { ActivityTracker } from './sessions/activity.ts';
 import { DENY_MARGIN_MS } from './sessions/endings.ts';
@@ -101,8 +101,7 @@ async function assemble(
 
   const repository = new SessionRepository(db, config);
   const users = new UserRepository(db);
-  // Audit rows carry the id of the request that caused them.
-  const eventRepository = new RequestScopedEventRepository(db);
+  const eventRepository = new SecurityEventRepository(db);
   const events = new SecurityEvents(eventRepository, logger);
   const outcomes = new OutcomeBus((error, outcome) =>
     logger.error({ err: error, outcome: outcome.type }, 'a session outcome listener failed'),

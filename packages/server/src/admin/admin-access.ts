@@ -3,6 +3,7 @@ import { TenureError } from '../errors.ts';
 import { bearerMatcher } from '../revocations/feed-token.ts';
 import { clientKey } from '../security/client-key.ts';
 import type { Store } from '../store/store.ts';
+import type { Operator } from './admin-service.ts';
 
 /**
  * Admin requests per client and window, counted in the shared store (every instance enforces
@@ -45,6 +46,11 @@ export function addAdminAccess(app: FastifyInstance, options: AdminAccessOptions
     reply.header('www-authenticate', 'Bearer realm="admin"');
     throw new TenureError('invalid_token', 'The admin API needs its bearer token.');
   });
+}
+
+/** Who is acting: the `X-Admin-Actor` note and the request's id, for the audit rows. */
+export function operatorOf(request: FastifyRequest): Operator {
+  return { note: adminActor(request), requestId: request.id };
 }
 
 /**

@@ -3,7 +3,6 @@ import type { Config } from '../config.ts';
 import { TenureError, toEnvelope } from '../errors.ts';
 import { errorHandlerPlugin } from '../plugins/error-handler.ts';
 import { securityHeadersPlugin } from '../security/headers.ts';
-import { requestContextPlugin } from '../security/request-context.ts';
 import type { Store } from '../store/store.ts';
 import { addAdminAccess } from './admin-access.ts';
 import type { AdminService } from './admin-service.ts';
@@ -28,7 +27,6 @@ export interface AdminApiOptions {
 export async function adminApi(app: FastifyInstance, { token, store, admin, config }: AdminApiOptions) {
   await app.register(errorHandlerPlugin);
   // Audit rows written by an admin action carry the id of its request.
-  await app.register(requestContextPlugin);
   await app.register(securityHeadersPlugin, { config, documents: false });
   addAdminAccess(app, { token, store, rateLimits: config.rateLimits });
   // The POST actions take no body: validate a missing one as `{}`.

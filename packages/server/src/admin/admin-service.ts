@@ -7,6 +7,12 @@ import type { SessionService } from '../sessions/session-service.ts';
 import type { DisabledUsers } from './disabled-users.ts';
 import type { AdminSession } from './schemas.ts';
 
+/** Who acts: the operator's `X-Admin-Actor` note, if any, and the request's id. */
+export interface Operator {
+  note: string | undefined;
+  requestId: string;
+}
+
 export interface AdminServiceDeps {
   sessions: SessionService;
   disabledUsers: DisabledUsers;
@@ -39,44 +45,45 @@ export class AdminService {
   }
 
   /** 404 `session_not_found` alike for unknown and already ended sessions. */
-  async revokeSession(sessionId: string, actor: string | undefined): Promise<void> {
-    const ended = await this.deps.sessions.endings.end({ sessionId }, 'admin', cause('one', actor));
+  async revokeSession(sessionId: string, operator: Operator): Promise<void> {
+    const ended = await this.deps.sessions.endings.end({ sessionId }, 'admin', cause('one', operator));
     if (ended.length === 0) throw new TenureError('session_not_found', 'No such session.');
   }
 
-  async revokeAll(userId: string, actor: string | undefined): Promise<number> {
-    return this.deps.sessions.endAllOf(userId, null, 'admin', cause('all', actor));
+  async revokeAll(userId: string, operator: Operator): Promise<number> {
+    return this.deps.sessions.endAllOf(userId, null, 'admin', cause('all', operator));
   }
 
   /** Records the user disabled, then ends every session they have: in that order (see DisabledUsers). */
-  async disable(userId: string, actor: string | undefined): Promise<number> {
-    const newly = await this.deps.disabledUsers.disable(userId, actor);
+  async disable(userId: string, operator: Operator): Promise<number> {
+    const newly = await this.deps.disabledUsers.disable(userId, operator.note);
     const revokedCount = await this.deps.sessions.endAllOf(
       userId,
       null,
       'user_disabled',
-      cause('all', actor),
+      cause('all', operator),
     );
-    if (newly) await this.record('account_disabled', userId, actor);
+    if (newly) await this.record('account_disabled', userId, operator);
     return revokedCount;
   }
 
   /** Idempotent: enabling a user who is not disabled changes nothing. */
-  async enable(userId: string, actor: string | undefined): Promise<void> {
-    if (await this.deps.disabledUsers.enable(userId)) await this.record('account_enabled', userId, actor);
+  async enable(userId: string, operator: Operator): Promise<void> {
+    if (await this.deps.disabledUsers.enable(userId)) await this.record('account_enabled', userId, operator);
   }
 
   /** The operator's address is not the user's business: the row carries the request id instead. */
-  private record(type: 'account_disabled' | 'account_enabled', userId: string, actor: string | undefined) {
+  private record(type: 'account_disabled' | 'account_enabled', userId: string, operator: Operator) {
+    const { note, requestId } = operator;
     return this.deps.events.record({
       type,
       userId,
-      detail: { by: 'admin', actor: 'admin', ...(actor && { note: actor }) },
+      detail: { by: 'admin', actor: 'admin', ...(note && { note }), requestId },
       at: new Date(this.deps.clock.now()),
     });
   }
 }
 
-function cause(scope: EndingCause['scope'], actor: string | undefined): EndingCause {
-  return { actor: 'admin', scope, ...(actor && { note: actor }) };
+function cause(scope: EndingCause['scope'], { note, requestId }: Operator): EndingCause {
+  return { actor: 'admin', scope, requestId, ...(note && { note }) };
 }

@@ -1,7 +1,7 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
 import { bearerSecurity, errorResponses } from '../http/schemas.ts';
 import { EmptyBody, RevokeAllResponse, SessionParams } from '../sessions/schemas.ts';
-import { adminActor } from './admin-access.ts';
+import { operatorOf } from './admin-access.ts';
 import type { AdminService } from './admin-service.ts';
 import { AdminSessionsResponse, UserParams } from './schemas.ts';
 
@@ -29,7 +29,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
     '/sessions/:sessionId',
     { schema: { tags, security, params: SessionParams, response: noContent } },
     async (request, reply) => {
-      await admin.revokeSession(request.params.sessionId, adminActor(request));
+      await admin.revokeSession(request.params.sessionId, operatorOf(request));
       return reply.status(204).send(null);
     },
   );
@@ -37,20 +37,20 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
   app.post(
     '/users/:userId/sessions/revoke-all',
     { schema: { tags, security, params: UserParams, body: EmptyBody, response: revokedCount } },
-    async (request) => ({ revokedCount: await admin.revokeAll(request.params.userId, adminActor(request)) }),
+    async (request) => ({ revokedCount: await admin.revokeAll(request.params.userId, operatorOf(request)) }),
   );
 
   app.post(
     '/users/:userId/disable',
     { schema: { tags, security, params: UserParams, body: EmptyBody, response: revokedCount } },
-    async (request) => ({ revokedCount: await admin.disable(request.params.userId, adminActor(request)) }),
+    async (request) => ({ revokedCount: await admin.disable(request.params.userId, operatorOf(request)) }),
   );
 
   app.post(
     '/users/:userId/enable',
     { schema: { tags, security, params: UserParams, body: EmptyBody, response: noContent } },
     async (request, reply) => {
-      await admin.enable(request.params.userId, adminActor(request));
+      await admin.enable(request.params.userId, operatorOf(request));
       return reply.status(204).send(null);
     },
   );

@@ -13,8 +13,11 @@ export function auditListener(events: SecurityEvents, now: () => number): Outcom
   return async (outcome) => {
     const context =
       'context' in outcome ? outcome.context : 'cause' in outcome ? outcome.cause.context : undefined;
-    for (const row of rowsOf(outcome))
-      await events.record({ ...row, ...where(context), at: new Date(now()) });
+    const requestId = context?.requestId ?? ('cause' in outcome ? outcome.cause.requestId : undefined);
+    for (const row of rowsOf(outcome)) {
+      const detail = requestId === undefined ? row.detail : { ...row.detail, requestId };
+      await events.record({ ...row, ...where(context), ...(detail && { detail }), at: new Date(now()) });
+    }
   };
 }
 

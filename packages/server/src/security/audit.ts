@@ -44,7 +44,7 @@ export async function recordRequestEvent(
     userId: event.userId ?? null,
     ipAddress: context.ipAddress,
     userAgent: context.userAgent,
-    detail: event.detail,
+    detail: { ...event.detail, requestId: request.id },
     at: new Date(clock.now()),
   });
 }

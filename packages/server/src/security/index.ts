@@ -5,7 +5,6 @@ import { loadCommonPasswords } from './common-passwords.ts';
 import { type CsrfOptions, csrfPlugin } from './csrf.ts';
 import { securityHeadersPlugin } from './headers.ts';
 import { type RateLimitsOptions, rateLimitsPlugin } from './rate-limits.ts';
-import { requestContextPlugin } from './request-context.ts';
 
 /** What the security plugins use, and nothing more. */
 export interface SecurityOptions extends CsrfOptions, RateLimitsOptions {
@@ -13,8 +12,8 @@ export interface SecurityOptions extends CsrfOptions, RateLimitsOptions {
 }
 
 /**
- * Everything in front of the routes, in the order a request meets it: request scope (for audit
- * rows), HTTPS, headers, then per-route limits and CSRF (route config `limits` / `csrf`,
+ * Everything in front of the routes, in the order a request meets it: HTTPS, headers, then
+ * per-route limits and CSRF (route config `limits` / `csrf`,
  * so this must be registered before the routes). The per-IP limits are registered before CSRF
  * so their `onRequest` hook runs first: a client over its budget gets 429 and writes no
  * `csrf_rejected` row.
@@ -22,7 +21,6 @@ export interface SecurityOptions extends CsrfOptions, RateLimitsOptions {
 async function security(app: FastifyInstance, options: SecurityOptions) {
   const { config, events, store, clock } = options;
   loadCommonPasswords();
-  await app.register(requestContextPlugin);
   // With ENFORCE_HTTPS, this refuses plain HTTP before anything else looks at the request. The
   // API answers JSON only: no document headers, and none of helmet's per-request hooks.
   await app.register(securityHeadersPlugin, { config, documents: false });
@@ -41,4 +39,3 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
 }
 
 export const securityPlugin = fp(security, { name: 'tenure-security' });
-export { RequestScopedEventRepository } from './request-context.ts';

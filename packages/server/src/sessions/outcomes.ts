@@ -31,6 +31,8 @@ export interface EndingCause {
   context?: SignInContext;
   /** Free text an operator attached (admin actions). */
   note?: string;
+  /** The request that did it, when it has no `context` of its own (an operator's). */
+  requestId?: string;
 }
 
 export type RefreshRefusal = 'invalid' | 'revoked' | 'expired' | 'reused';

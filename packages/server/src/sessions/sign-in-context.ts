@@ -9,6 +9,8 @@ export interface SignInContext {
   device: Omit<DeviceInfo, 'userAgent'>;
   location: string | null;
   country: string | null;
+  /** The request's id (the one in its log lines), recorded with the audit rows it causes. */
+  requestId?: string;
 }
 
 /** Device and IP only: cheap, for routes that record an event but create no session. */
@@ -21,6 +23,7 @@ export function requestContext(request: FastifyRequest): SignInContext {
     device,
     location: null,
     country: null,
+    requestId: request.id,
   };
 }
 
