@@ -50,7 +50,8 @@ export class CleanupRepository {
         SELECT session_id FROM ended UNION SELECT session_id FROM absolute
         UNION SELECT session_id FROM idle LIMIT ${batchSize}
       ), deleted AS (
-        DELETE FROM user_sessions WHERE session_id IN (SELECT session_id FROM picked)
+        -- = ANY(ARRAY(…)): by primary key; IN (SELECT …) is planned as a scan of the whole table.
+        DELETE FROM user_sessions WHERE session_id = ANY (ARRAY(SELECT session_id FROM picked))
         RETURNING ${columns}, is_revoked
       ), unobserved AS (
         SELECT * FROM deleted WHERE NOT is_revoked

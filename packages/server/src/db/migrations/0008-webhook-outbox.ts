@@ -102,7 +102,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           SELECT session_id FROM ended UNION SELECT session_id FROM absolute
           UNION SELECT session_id FROM idle LIMIT batch_size
         ), deleted AS (
-          DELETE FROM user_sessions WHERE session_id IN (SELECT session_id FROM picked)
+          DELETE FROM user_sessions WHERE session_id = ANY (ARRAY(SELECT session_id FROM picked))
           RETURNING *
         ), announced AS (
           INSERT INTO webhook_outbox (message_id, endpoint, ordering_key, type, data, created_at, next_attempt_at)
