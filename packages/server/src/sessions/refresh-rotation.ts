@@ -17,6 +17,8 @@ export interface RefreshRotationDeps {
   activity: ActivityTracker;
   outcomes: SessionOutcomes;
   endings: Endings;
+  /** The session whose current or previous refresh token has this hash. */
+  findByTokenHash: (hash: string) => Promise<SessionRow | undefined>;
   inactivityTimeoutMs: number;
   refreshReuseGraceMs: number;
   /** HMAC key from which successor refresh tokens are derived. */
@@ -50,7 +52,7 @@ export class RefreshRotation {
     const { repository } = this.deps;
     if (!isWellFormedRefreshToken(refreshToken)) return this.refuse('invalid', context);
     const hash = hashRefreshToken(refreshToken);
-    const session = await repository.findByTokenHash(hash);
+    const session = await this.deps.findByTokenHash(hash);
 
     // Unknown token: an old link of a chain (theft) or garbage.
     if (!session) {

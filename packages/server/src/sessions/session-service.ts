@@ -15,6 +15,7 @@ import { RefreshRotation } from './refresh-rotation.ts';
 import type { SessionRepository } from './session-repository.ts';
 import type { SignInContext } from './sign-in-context.ts';
 import { type SignInHistory, SignIns } from './sign-ins.ts';
+import { RefreshTokenLookups } from './token-lookups.ts';
 
 export interface IssuedSession {
   session: SessionRow;
@@ -61,6 +62,7 @@ export class SessionService {
   readonly endings: Endings;
   private readonly rotation: RefreshRotation;
   private readonly signIns: SignIns;
+  private readonly tokenLookups: RefreshTokenLookups;
 
   constructor(private readonly deps: SessionServiceDeps) {
     const { policy } = deps;
@@ -69,9 +71,11 @@ export class SessionService {
       accessTokenTtlMs: policy.accessTokenTtlMs,
       inactivityTimeoutMs: policy.inactivityTimeoutMs,
     });
+    this.tokenLookups = new RefreshTokenLookups((hash) => deps.repository.findByTokenHash(hash));
     this.rotation = new RefreshRotation({
       ...deps,
       endings: this.endings,
+      findByTokenHash: (hash) => this.tokenLookups.take(hash),
       inactivityTimeoutMs: policy.inactivityTimeoutMs,
       refreshReuseGraceMs: policy.refreshReuseGraceMs,
       issue: (session, token) => this.issue(session, token),
@@ -191,7 +195,7 @@ export class SessionService {
   /** The session a refresh token (current or previous) belongs to, without using it. */
   async sessionIdOfRefreshToken(refreshToken: string): Promise<string | undefined> {
     if (!isWellFormedRefreshToken(refreshToken)) return undefined;
-    return (await this.deps.repository.findByTokenHash(hashRefreshToken(refreshToken)))?.session_id;
+    return (await this.tokenLookups.find(hashRefreshToken(refreshToken)))?.session_id;
   }
 
   findSession(sessionId: string): Promise<SessionRow | undefined> {
