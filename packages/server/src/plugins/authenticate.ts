@@ -48,7 +48,9 @@ async function authenticatePlugin(app: FastifyInstance, options: { sessions: Ses
     try {
       const token = bearerToken(request);
       if (!token) throw new TenureError('invalid_token', 'A Bearer access token is required.');
-      request.auth = await options.sessions.authenticate(token);
+      // A token seen before is admitted without a promise; a new one is verified (signature, claims).
+      request.auth =
+        options.sessions.authenticateCached(token) ?? (await options.sessions.authenticate(token));
       return undefined;
     } catch (error) {
       return sendFailure(request, reply, error);

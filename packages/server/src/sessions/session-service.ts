@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { SessionRow } from '../db/schema.ts';
 import { TenureError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import type { AccessTokens } from '../tokens/access-token.ts';
+import type { AccessClaims, AccessTokens } from '../tokens/access-token.ts';
 import { generateRefreshToken, hashRefreshToken, isWellFormedRefreshToken } from '../tokens/refresh-token.ts';
 import { effectiveLastActive } from './active.ts';
 import type { ActivityTracker } from './activity.ts';
@@ -85,7 +85,20 @@ export class SessionService {
 
   /** The per-request check: no database, no network. */
   async authenticate(accessToken: string): Promise<Authenticated> {
-    const claims = await this.deps.accessTokens.verify(accessToken);
+    return this.admit(await this.deps.accessTokens.verify(accessToken));
+  }
+
+  /**
+   * `authenticate` for a token this instance verified before, without a promise (the hot path of
+   * every protected request); undefined when the token is not in the cache (call `authenticate`).
+   */
+  authenticateCached(accessToken: string): Authenticated | undefined {
+    const claims = this.deps.accessTokens.cached(accessToken);
+    return claims && this.admit(claims);
+  }
+
+  /** A verified token's session, unless it has ended: throws `session_revoked`. */
+  private admit(claims: AccessClaims): Authenticated {
     if (this.deps.store.isSessionDenied(claims.sid)) {
       void this.deps.outcomes.emit({ type: 'token_refused', sessionId: claims.sid });
       throw new TenureError('session_revoked', 'This session has been signed out.');
