@@ -177,7 +177,7 @@ export class SessionRepository {
       .with('announced', () => outboxInsert('src', events, now))
       .selectFrom('src')
       .selectAll()
-      .execute() as Promise<EndedRow[]>;
+      .execute();
   }
 
   /** Active sessions, most recently active first. */
