@@ -81,6 +81,24 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     return sampleValue(parseExposition(scraped.body), name, labels) ?? Number.NaN;
   }
 
+  /**
+   * Waits until every event written so far has been delivered and recorded. The manual clock
+   * must not jump past a delivery's lease while it is in flight: the event would fall due again
+   * and go out twice (at least once is the contract, but these tests count exactly).
+   */
+  async function settled() {
+    await expect
+      .poll(async () => {
+        const { count } = await t.database.db
+          .selectFrom('webhook_outbox')
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .where('state', '=', 'pending')
+          .executeTakeFirstOrThrow();
+        return Number(count);
+      })
+      .toBe(0);
+  }
+
   const arrived = (sessionId: string, count: number) =>
     receiver
       .waitFor((events) => ofSession(events, sessionId).length >= count)
@@ -177,6 +195,7 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     const user = await registerUser(t.app);
     const first = await refresh(t.app, user.refreshToken);
     expect(first.statusCode).toBe(200);
+    await settled();
     clock.advance(MINUTE); // past the grace window
     expect(errorCode(await refresh(t.app, user.refreshToken))).toBe('refresh_token_reused');
     const events = await arrived(user.sessionId, 3);
@@ -212,6 +231,7 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     const seen = await registerUser(t.app);
     const unseen = await registerUser(t.app);
     await arrived(unseen.sessionId, 1);
+    await settled();
     clock.advance(16 * MINUTE); // past the 15-minute inactivity timeout
     expect(errorCode(await refresh(t.app, seen.refreshToken))).toBe('session_expired');
     const [, expired] = await arrived(seen.sessionId, 2);
@@ -220,6 +240,7 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     expect(Date.parse(String(expired?.data.endedAt))).toBe(clock.now() - MINUTE);
     expect(expired?.data.tokensValidUntil).toBe(expired?.data.endedAt);
 
+    await settled();
     clock.advance(91 * DAY); // past the retention period: cleanup deletes both rows
     const result = await runCleanup(t.database.db, t.config, clock);
     expect(result.deleted).toBeGreaterThanOrEqual(2);
@@ -234,6 +255,7 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     const user = await registerUser(t.app);
     await arrived(user.sessionId, 1);
     const signedIn = clock.now();
+    await settled();
     clock.advance(91 * DAY);
     await sql`SELECT cleanup_expired_sessions(15, 90, 5000, ${new Date(clock.now())})`.execute(t.database.db);
     const [, ended] = await arrived(user.sessionId, 2);
@@ -288,6 +310,16 @@ describe('webhooks: every session event, signed, from the outbox', () => {
     failNextSignIn([500, 500]);
     const user = await registerUser(t.app);
     await receiver.waitFor(() => receiver.attempts.some((a) => a.data.sessionId === user.sessionId));
+    // The first attempt's outcome is recorded before the clock moves past its lease.
+    await expect
+      .poll(() =>
+        t.database.db
+          .selectFrom('webhook_outbox')
+          .select('last_error')
+          .where('ordering_key', '=', user.sessionId)
+          .executeTakeFirstOrThrow(),
+      )
+      .toEqual({ last_error: 'HTTP 500' });
     clock.advance(DAY + MINUTE);
     // What the stalled-delivery alert watches: the oldest pending event is a day old.
     expect(await metric('tenure_webhook_oldest_pending_age_seconds')).toBeGreaterThanOrEqual(DAY / 1000);
