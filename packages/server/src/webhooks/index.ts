@@ -47,7 +47,7 @@ export async function setUpWebhooks(options: WebhooksOptions): Promise<{
     signer: new WebhookSigner(webhooks.secrets),
     clock: options.clock,
     log: options.log,
-    ...(options.observer && { onOutcome: (outcome: DeliveryOutcome) => options.observer?.delivery(outcome) }),
+    ...(options.observer && { onOutcome: options.observer.delivery }),
   });
   dispatcher.start();
   return {
